@@ -1,0 +1,23 @@
+# ThamTob — top-level commands. `make run` starts the product; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY311 ?= $(shell command -v python3.11 || echo /root/.pyenv/versions/3.11.7/bin/python)
+PY310 ?= $(shell command -v python3.10 || echo /root/.pyenv/versions/3.10.13/bin/python)
+VENV := .venv
+BOT_VENV := .venv-bot
+FAQ_PORT ?= 8000
+ACTIONS_PORT ?= 5055
+RASA_PORT ?= 5005
+export FAQ_PORT ACTIONS_PORT RASA_PORT
+export RASA_TELEMETRY_ENABLED := false
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help setup run test
+help:
+	@echo "make run    — set up and start ThamTob (FAQ service, action server, Rasa) on SQLite"
+	@echo "make test   — set up and run the test suite"
+	@echo "make setup  — build .venv (faq_service) and .venv-bot (Rasa + actions)"
+
+setup: setup-faq setup-bot

@@ -1,0 +1,3 @@
+from faq_service.cli import app
+
+app()

@@ -1,0 +1,56 @@
+"""Public, read-only routes over published entries."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel
+
+from faq_service.deps import AppState, app_state
+from faq_service.faqs import service as faqs
+from faq_service.faqs.models import FaqEntry
+
+router = APIRouter(prefix="/api/v1/faqs", tags=["faqs"])
+
+
+class FaqOut(BaseModel):
+    id: int
+    key: str
+    category: str
+    question_th: str | None
+    answer_th: str | None
+    alternates_th: list[str]
+    question_en: str | None
+    answer_en: str | None
+    alternates_en: list[str]
+    source_url: str | None
+    version: int
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, entry: FaqEntry) -> "FaqOut":
+        return cls.model_validate(entry, from_attributes=True)
+
+
+class FaqPage(BaseModel):
+    items: list[FaqOut]
+    total: int
+
+
+@router.get("", response_model=FaqPage)
+def list_faqs(lang: Literal["th", "en"] | None = None, category: str | None = Query(None, max_length=80),
+              q: str | None = Query(None, max_length=200), limit: int = Query(20, ge=1, le=100),
+              offset: int = Query(0, ge=0, le=1_000_000), state: AppState = Depends(app_state)) -> FaqPage:
+    with state.db.session() as s:
+        rows, total = faqs.list_published(s, lang, category, q, limit, offset)
+        return FaqPage(items=[FaqOut.of(r) for r in rows], total=total)
+
+
+@router.get("/{faq_id}", response_model=FaqOut)
+def get_faq(faq_id: int, state: AppState = Depends(app_state)) -> FaqOut:
+    with state.db.session() as s:
+        entry = faqs.get_published(s, faq_id)
+        if entry is None:
+            raise HTTPException(404, f"no published entry with id {faq_id}")
+        return FaqOut.of(entry)

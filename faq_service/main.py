@@ -1,0 +1,110 @@
+"""The FastAPI application: routes, error handling, start-up, and the index sync loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from faq_service import messages
+from faq_service.db import Database
+from faq_service.deps import AppState
+from faq_service.faqs.api import router as faqs_router
+from faq_service.middleware import BodySizeLimit
+from faq_service.questions.api import router as questions_router
+from faq_service.retrieval.encoders import load_encoder
+from faq_service.retrieval.service import KnowledgeIndex
+from faq_service.settings import Settings, get_settings
+from faq_service.startup import prepare
+
+log = logging.getLogger("faq_service")
+
+
+def _problems(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        content = {"detail": "invalid JSON", **messages.both("invalid_json")}
+    else:
+        problems = _problems(exc)
+        content = {"detail": problems, **messages.both("invalid_request", problems=problems)}
+    return JSONResponse(content, status_code=422)
+
+
+async def _sync_loop(state: AppState) -> None:
+    """Pick up edits made by any process on the database (the shared kb_state version)."""
+    while True:
+        await asyncio.sleep(state.settings.sync_interval_s)
+        try:
+            await asyncio.to_thread(state.knowledge.sync)
+        except Exception:  # a database blip: keep serving the current index and try again
+            log.warning("index sync failed; retrying", exc_info=True)
+
+
+def _load_index(state: AppState) -> None:
+    try:
+        state.knowledge.sync()
+        log.info("index ready: %d entries", len(state.knowledge.index))
+    except Exception:
+        log.exception("initial index load failed; the sync loop will retry")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        db = Database(settings.database_url)
+        await asyncio.to_thread(prepare, db, settings.kb_path)
+        state = AppState(settings, db, KnowledgeIndex(db, load_encoder(settings.encoder)))
+        app.state.thamtob = state
+        threading.Thread(target=_load_index, args=(state,), daemon=True).start()
+        syncer = asyncio.create_task(_sync_loop(state))
+        yield
+        syncer.cancel()
+        state.knowledge.queries.close()
+        db.engine.dispose()
+
+    app = FastAPI(title="ThamTob FAQ service", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
+                  description="TCEB's question-answering service: knowledge base, retrieval, question log.")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(questions_router)
+    app.include_router(faqs_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz(request: Request) -> JSONResponse:
+        state: AppState = request.app.state.thamtob
+        try:
+            with state.db.session() as s:
+                s.execute(text("SELECT 1"))
+            db_ok = True
+        except Exception:
+            db_ok = False
+        ready = db_ok and state.knowledge.ready.is_set()
+        return JSONResponse({"database": db_ok, "index": state.knowledge.ready.is_set(),
+                             "entries": len(state.knowledge.index)}, status_code=200 if ready else 503)
+
+    try:
+        from faq_service.web.api import install as install_web
+    except ImportError:  # the web page package is optional until it is built
+        install_web = None
+    if install_web is not None:
+        install_web(app, settings)
+    return app

