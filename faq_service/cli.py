@@ -70,7 +70,7 @@ def faq_export(fmt: str = typer.Option("yaml", "--format", help="yaml, csv or xl
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
     from faq_service.db import Database
     from faq_service.startup import migrate
 
@@ -78,7 +78,7 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str = "base") -> None:
+def db_downgrade(revision: str = typer.Argument("base")) -> None:
     from alembic import command
 
     from faq_service.db import Database

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy import text
 
 from faq_service import messages
@@ -17,7 +18,7 @@ from faq_service.deps import AppState
 from faq_service.faqs.api import router as faqs_router
 from faq_service.middleware import BodySizeLimit
 from faq_service.questions.api import router as questions_router
-from faq_service.retrieval.encoders import load_encoder
+from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.service import KnowledgeIndex
 from faq_service.settings import Settings, get_settings
 from faq_service.startup import prepare
@@ -40,6 +41,15 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
         problems = _problems(exc)
         content = {"detail": problems, **messages.both("invalid_request", problems=problems)}
     return JSONResponse(content, status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """FastAPI reports an undecodable body as 400; it is invalid input like any other, so 422."""
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        return JSONResponse({"detail": "invalid JSON", **messages.both("invalid_json")}, status_code=422)
+    detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+    return JSONResponse({"detail": exc.detail, "message": detail}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
 
 
 async def _sync_loop(state: AppState) -> None:
@@ -67,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         db = Database(settings.database_url)
         await asyncio.to_thread(prepare, db, settings.kb_path)
-        state = AppState(settings, db, KnowledgeIndex(db, load_encoder(settings.encoder)))
+        state = AppState(settings, db, KnowledgeIndex(db, load_encoders(settings.encoder),
+                                                        settings.embedding_cache, settings.fusion_weights()))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()
         syncer = asyncio.create_task(_sync_loop(state))
@@ -81,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="TCEB's question-answering service: knowledge base, retrieval, question log.")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(questions_router)
     app.include_router(faqs_router)
 

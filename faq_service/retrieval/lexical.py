@@ -24,10 +24,11 @@ class LexicalIndex:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
-        """Per-document BM25 divided by the query's ideal score (every term once in an average-length
-        document, where BM25's term weight equals its idf), so 1.0 means every query word matched."""
+        """Per-document BM25 divided by the query's ideal score: every query term once in a document of
+        average length, where Lucene's BM25 (no (k1+1) factor) weighs a term idf / (1 + k1). So 1.0
+        means every query word matched."""
         if not self.size or not query_tokens:
             return np.zeros(self.size, dtype=np.float32)
         raw = np.asarray(self._bm25.get_scores(list(query_tokens)), dtype=np.float32)[: self.size]
-        ideal = sum(self.idf(tok) for tok in query_tokens)
+        ideal = sum(self.idf(tok) for tok in query_tokens) / (1.0 + self._bm25.k1)
         return np.clip(raw / max(ideal, 1e-6), 0.0, 1.0)

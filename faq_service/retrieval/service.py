@@ -2,67 +2,16 @@
 in step with the database (edits made by this or any other process sharing the database)."""
 from __future__ import annotations
 
-import hashlib
-import logging
 import threading
 from dataclasses import dataclass, field
-
-import numpy as np
-from sqlalchemy import select
+from pathlib import Path
 
 from faq_service.db import Database
 from faq_service.faqs import service as faqs
 from faq_service.retrieval.batching import BatchingQueryEncoder
+from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import Hit, RetrievalIndex
-from faq_service.retrieval.models import EmbeddingCache
-
-log = logging.getLogger(__name__)
-
-
-class CachedEncoder:
-    """Wraps an encoder with the embedding_cache table for knowledge-base texts (not user queries)."""
-
-    def __init__(self, encoder: Encoder, db: Database):
-        self.inner = encoder
-        self.name = encoder.name
-        self.db = db
-
-    def _cached(self, kind: str, texts: list[str], compute) -> np.ndarray:
-        if not texts:
-            return compute(texts)
-        hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-        with self.db.session() as s:
-            rows = s.execute(select(EmbeddingCache.text_hash, EmbeddingCache.vector).where(
-                EmbeddingCache.encoder == self.name, EmbeddingCache.kind == kind,
-                EmbeddingCache.text_hash.in_(set(hashes)))).all()
-        found = {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}
-        missing = list(dict.fromkeys(i for i, h in enumerate(hashes) if h not in found))
-        if missing:
-            vectors = compute([texts[i] for i in missing])
-            new = {}
-            for i, vec in zip(missing, vectors):
-                found[hashes[i]] = np.asarray(vec, dtype=np.float32)
-                new[hashes[i]] = found[hashes[i]]
-            self._store(kind, new)
-        return np.vstack([found[h] for h in hashes])
-
-    def _store(self, kind: str, vectors: dict[str, np.ndarray]) -> None:
-        try:
-            with self.db.session() as s:
-                known = set(s.scalars(select(EmbeddingCache.text_hash).where(
-                    EmbeddingCache.encoder == self.name, EmbeddingCache.kind == kind,
-                    EmbeddingCache.text_hash.in_(list(vectors)))))
-                s.add_all(EmbeddingCache(encoder=self.name, kind=kind, text_hash=h, vector=v.tobytes())
-                          for h, v in vectors.items() if h not in known)
-        except Exception:  # another replica stored the same vectors first; the cache is only a cache
-            log.info("embedding cache write skipped", exc_info=True)
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._cached("query", texts, self.inner.encode_queries)
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return self._cached("passage", texts, self.inner.encode_passages)
+from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
 
 
 @dataclass
@@ -89,10 +38,12 @@ def decide(hits: list[Hit], answer_threshold: float, suggest_threshold: float,
 class KnowledgeIndex:
     """The index of published entries plus the loop that keeps it current."""
 
-    def __init__(self, db: Database, encoder: Encoder):
+    def __init__(self, db: Database, encoders: list[Encoder], cache_path: Path,
+                 weights: FusionWeights | None = None):
         self.db = db
-        self.index = RetrievalIndex(CachedEncoder(encoder, db))
-        self.queries = BatchingQueryEncoder(encoder)
+        cache = EmbeddingCache(cache_path)
+        self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
+        self.queries = BatchingQueryEncoder(encoders)
         self.seen_seq = -1
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
@@ -113,5 +64,5 @@ class KnowledgeIndex:
             return len(changed)
 
     async def search(self, question: str, lang: str, limit: int = 10) -> list[Hit]:
-        vector = await self.queries.encode(question)
-        return self.index.search(question, vector, lang, limit)
+        vectors = await self.queries.encode(question)
+        return self.index.search(question, vectors, lang, limit)

