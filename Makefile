@@ -14,10 +14,26 @@ export RASA_TELEMETRY_ENABLED := false
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help setup run test
+PYTEST_ARGS ?=
+.PHONY: help setup run test test-py bench
 help:
 	@echo "make run    — set up and start ThamTob (FAQ service, action server, Rasa) on SQLite"
 	@echo "make test   — set up and run the test suite"
 	@echo "make setup  — build .venv (faq_service) and .venv-bot (Rasa + actions)"
+	@echo "make bench  — retrieval and speed benchmarks (results: docs/benchmarks.md)"
 
-setup: setup-faq setup-bot
+setup: setup-faq setup-bot setup-web
+
+run: setup
+	scripts/run.sh
+
+# Rasa's own checks first (data validation, component unit tests, held-out NLU, test stories), then
+# the pytest suite, which starts the real services (faq_service on SQLite and PostgreSQL, the action
+# server, Rasa) and drives the pages in Chromium.
+test: setup setup-browser bot-test test-py
+
+test-py: setup-faq train
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider --junitxml=test-artifacts/junit.xml $(PYTEST_ARGS) tests
+
+bench: setup-faq
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python -m bench.heldout_eval

