@@ -70,7 +70,7 @@ def faq_export(fmt: str = typer.Option("yaml", "--format", help="yaml, csv or xl
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
     from faq_service.db import Database
     from faq_service.startup import migrate
 

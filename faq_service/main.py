@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -24,6 +25,11 @@ from faq_service.settings import Settings, get_settings
 from faq_service.startup import prepare
 
 log = logging.getLogger("faq_service")
+
+# Each domain with routes or middleware exposes install(app, settings); listed here in mount order.
+DOMAIN_MODULES = (
+    "faq_service.web.api",
+)
 
 
 def _problems(exc: RequestValidationError) -> str:
@@ -64,6 +70,8 @@ async def _sync_loop(state: AppState) -> None:
 
 def _load_index(state: AppState) -> None:
     try:
+        # The first encode of each model pays one-off set-up costs; pay them before reporting ready.
+        state.knowledge.queries.encode_batch(["warm-up", "อุ่นเครื่อง"])
         state.knowledge.sync()
         log.info("index ready: %d entries", len(state.knowledge.index))
     except Exception:
@@ -113,10 +121,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"database": db_ok, "index": state.knowledge.ready.is_set(),
                              "entries": len(state.knowledge.index)}, status_code=200 if ready else 503)
 
-    try:
-        from faq_service.web.api import install as install_web
-    except ImportError:  # the web page package is optional until it is built
-        install_web = None
-    if install_web is not None:
-        install_web(app, settings)
+    for module in DOMAIN_MODULES:
+        importlib.import_module(module).install(app, settings)
     return app

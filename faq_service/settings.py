@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")
     max_body_bytes: int = 64 * 1024
 
+    # --- staff accounts, login and console (issue 5) ---
+
+    # --- ITA measures and reports (issue 6) ---
+
+    # --- production: limits, logging, metrics, privacy (issue 7) ---
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -52,7 +52,7 @@ def startup_lock(db: Database) -> Iterator[None]:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def migrate(db: Database, revision: str = "head") -> None:
+def migrate(db: Database, revision: str = "heads") -> None:
     command.upgrade(alembic_config(db), revision)
 
 

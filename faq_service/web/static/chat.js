@@ -149,6 +149,15 @@
     if (!shown) { addMessage("bot", t("error_empty"), "msg-error"); }
   }
 
+  /* On a phone the privacy notice folds to its heading once the conversation starts (one tap reopens it). */
+  var noticeFolded = false;
+  function collapseNoticeOnPhones() {
+    var notice = document.getElementById("notice");
+    if (noticeFolded || !notice || !window.matchMedia || !window.matchMedia("(max-width: 600px)").matches) { return; }
+    notice.open = false;
+    noticeFolded = true;
+  }
+
   /* ---- sending: one request at a time, in order ---- */
   var queue = Promise.resolve();
   var pending = 0;
@@ -179,6 +188,7 @@
     message = String(message || "").trim();
     if (!message) { return; }
     addMessage("user", shownAs || message);
+    collapseNoticeOnPhones();
     setBusy(1);
     queue = queue.then(function () {
       return post(message).then(renderBotReplies, function () {
