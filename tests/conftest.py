@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.support.procs import REPO, start_faq_service
+from tests.support.procs import BOT_BIN, REPO, start_faq_service
+from tests.support.stack import MODEL, BotStack
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ARTIFACTS = REPO / "test-artifacts"
@@ -75,3 +76,19 @@ def faq_service(request, tmp_path_factory, postgres_dbs, artifacts_dir):
     proc.backend = request.param
     yield proc
     proc.stop()
+
+
+@pytest.fixture(scope="session")
+def bot_stack(tmp_path_factory) -> BotStack:
+    if not MODEL.exists():
+        pytest.fail(f"no trained Rasa model at {MODEL}: run `make train` before the bot tests")
+    if not (BOT_BIN / "rasa").exists():
+        pytest.fail(f"{BOT_BIN / 'rasa'} is missing: run `make setup-bot`")
+    stack = BotStack(tmp_path_factory.mktemp("bot-stack"))
+    try:
+        stack.start_all()
+    except Exception:
+        stack.stop_all()
+        raise
+    yield stack
+    stack.stop_all()

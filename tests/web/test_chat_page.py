@@ -27,7 +27,7 @@ if str(REPO) not in sys.path:
 
 from tests.support import procs  # noqa: E402
 
-pw_sync = pytest.importorskip("playwright.sync_api")
+import playwright.sync_api as pw_sync  # noqa: E402  (a missing Playwright is a failure)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -375,7 +375,6 @@ def test_wcag_aa_scan(faq_web, new_page):
 # ---------------------------------------------------------------------------------------------
 # 2. The whole stack: a Thai and an English question typed into the widget get the right answers
 # ---------------------------------------------------------------------------------------------
-from tests.bot.conftest import bot_stack  # noqa: E402,F401  (the session fixture: faq_service + actions + Rasa)
 
 FULL_STACK_QUESTIONS = [
     # (page language, question, any of these in the answer)
@@ -385,27 +384,10 @@ FULL_STACK_QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def chat_page_for_stack(bot_stack, tmp_path_factory):
-    """The chat page's URL, served by a faq_service whose RASA_PUBLIC_URL is the stack's Rasa.
-
-    The stack's own faq_service is used when it was started with that setting; otherwise a second
-    faq_service (only serving the page) is started with it, as `make run` configures one process."""
-    rasa_url = bot_stack.rasa.url
-    # One direct ask first: faq_service's first query is cold (~2.5 s alone, more on 2 busy cores)
-    # and the action gives up after 3 s; this test is about the page, not about cold starts.
-    import httpx
-    httpx.post(bot_stack.faq.url + "/api/v1/ask", json={"question": "warm-up", "channel": "test-warmup"},
-               timeout=120)
-    if bot_stack.faq.env.get("RASA_PUBLIC_URL", "").rstrip("/") == rasa_url:
-        yield bot_stack.faq.url
-        return
-    tmp = tmp_path_factory.mktemp("page-for-stack")
-    proc = procs.start_faq_service(tmp / "logs", f"sqlite:///{tmp / 'page.db'}", deadline=300,
-                                   extra_env={"RASA_PUBLIC_URL": rasa_url})
-    try:
-        yield proc.url
-    finally:
-        proc.stop()
+def chat_page_for_stack(bot_stack):
+    """The chat page served by the stack's own faq_service, whose RASA_PUBLIC_URL is the stack's Rasa."""
+    assert bot_stack.faq.env.get("RASA_PUBLIC_URL", "").rstrip("/") == bot_stack.rasa.url
+    return bot_stack.faq.url
 
 
 def _rasa_allows_page(rasa_url: str, page_url: str) -> bool:

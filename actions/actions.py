@@ -1,0 +1,252 @@
+"""ThamTob custom actions. Every user-facing text is a domain response (bot/domain.yml); the actions
+only choose which response to send and fill in the data that comes from the FAQ service.
+
+- action_answer_faq: POST /api/v1/ask (session_id = sender id, channel = input channel). Answered → the
+  answer, "information as of <date>", the source link and 👍/👎 buttons (payloads /affirm{"log_id": n}
+  and /deny{"log_id": n}, handled by action_feedback). Suggestions → "did you mean" buttons (payload
+  /ask_question{"faq_id": n}: a click gives that entry's answer). Declined → a polite decline with the
+  contact channels. Service down → the contact channels within the time budget, and the question is
+  queued on disk for the question log (outcome `unavailable`).
+- action_feedback: affirm/deny → POST /api/v1/feedback for the answer shown (button or typed yes/no).
+- action_log_handled_turn: turns Rasa answers itself → POST /api/v1/questions, outcome handled_by_bot.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
+from actions.question_queue import QuestionQueue, new_idempotency_key
+
+logger = logging.getLogger(__name__)
+
+THAI_LETTER = re.compile(r"[\u0E01-\u0E5B]")
+QUEUE = QuestionQueue()
+QUEUE.start_background()  # deliver what an earlier process left behind
+
+
+def client() -> FaqClient:
+    return FaqClient()  # reads FAQ_URL / THAMTOB_SERVICE_TOKEN / FAQ_TIMEOUT_S each time
+
+
+def user_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def user_lang(tracker: Tracker) -> str:
+    """The language of the current message: the `lang` slot (set from it), else detected here."""
+    lang = tracker.get_slot("lang")
+    if lang in ("th", "en"):
+        return lang
+    return "th" if THAI_LETTER.search(user_text(tracker)) else "en"
+
+
+def channel_name(tracker: Tracker) -> str:
+    return (tracker.get_latest_input_channel() or "rasa")[:64]
+
+
+def intent_name(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def entity(tracker: Tracker, name: str) -> Any:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+def as_int(value: Any) -> Optional[int]:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def format_updated(value: Any) -> Optional[str]:
+    """The date part of an ISO timestamp (YYYY-MM-DD), language-neutral."""
+    if not value:
+        return None
+    text = str(value)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        return text[:10]
+
+
+def feedback_payload(intent: str, log_id: int) -> str:
+    return "/" + intent + json.dumps({"log_id": log_id})
+
+
+def choose_payload(faq_id: int) -> str:
+    return "/ask_question" + json.dumps({"faq_id": faq_id})
+
+
+def log_record(tracker: Tracker, outcome: str, intent: Optional[str] = None) -> Dict[str, Any]:
+    return {
+        "question": user_text(tracker)[:1000] or "(empty)",
+        "lang": user_lang(tracker),
+        "channel": channel_name(tracker),
+        "session_id": tracker.sender_id,
+        "intent": intent or intent_name(tracker),
+        "outcome": outcome,
+        "asked_at": now_iso(),
+        "idempotency_key": new_idempotency_key(),
+    }
+
+
+async def log_or_queue(record: Dict[str, Any]) -> None:
+    """POST the record to the question log now, or queue it on disk if the service is unavailable."""
+    try:
+        await client().log_question(record)
+    except FaqUnavailable as exc:
+        logger.warning("faq_service unavailable, queueing the question: %s", exc)
+        QUEUE.start_background()
+        QUEUE.enqueue(record)
+    except FaqRejected as exc:
+        logger.error("question log rejected the record: %s", exc)
+
+
+def pick(entry: Dict[str, Any], lang: str) -> Dict[str, Optional[str]]:
+    """Answer/question of a FAQ entry in `lang`, else the other language (tolerant of the shape)."""
+    order = [lang, "en" if lang == "th" else "th"]
+    for code in order:
+        block = entry.get(code)
+        if isinstance(block, dict) and block.get("answer"):
+            return {"answer": block["answer"], "question": block.get("question"), "lang": code}
+        flat = entry.get(f"answer_{code}")
+        if flat:
+            return {"answer": flat, "question": entry.get(f"question_{code}"), "lang": code}
+    if entry.get("answer"):
+        return {"answer": entry["answer"], "question": entry.get("question"),
+                "lang": entry.get("answer_lang") or entry.get("lang")}
+    return {"answer": None, "question": None, "lang": None}
+
+
+def utter_answer(dispatcher: CollectingDispatcher, lang: str, answer: str,
+                 answer_lang: Optional[str], updated: Optional[str], source_url: Optional[str]) -> None:
+    if answer_lang in ("th", "en") and answer_lang != lang:
+        dispatcher.utter_message(response=f"utter_faq_answer_in_{'thai' if answer_lang == 'th' else 'english'}")
+    dispatcher.utter_message(response="utter_faq_answer", answer=answer)
+    if updated:
+        dispatcher.utter_message(response="utter_faq_updated", updated=updated)
+    if source_url:
+        dispatcher.utter_message(response="utter_faq_source", source_url=source_url)
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        started = time.monotonic()
+        lang = user_lang(tracker)
+        faq_id = as_int(entity(tracker, "faq_id"))
+        if faq_id is not None:  # a "did you mean" button was clicked
+            return await self.answer_chosen(dispatcher, lang, faq_id)
+
+        faq = client()
+        try:
+            result = await faq.ask(user_text(tracker), lang, channel_name(tracker), tracker.sender_id)
+        except FaqUnavailable as exc:
+            logger.warning("ask failed (%s); replying with the contact channels", exc)
+            dispatcher.utter_message(response="utter_service_unavailable")
+            QUEUE.start_background()
+            QUEUE.enqueue(log_record(tracker, "unavailable"))
+            return [SlotSet("last_log_id", None)]
+        except FaqRejected as exc:  # e.g. an empty question after normalising
+            logger.warning("ask rejected: %s", exc)
+            dispatcher.utter_message(response="utter_faq_declined")
+            return [SlotSet("last_log_id", None)]
+
+        log_id = as_int(result.get("log_id"))
+        if result.get("answered") and result.get("answer"):
+            updated = format_updated(result.get("updated_at"))
+            if not updated and result.get("faq_id") is not None:
+                remaining = 2.8 - (time.monotonic() - started)
+                if remaining > 0.2:
+                    try:
+                        entry = await faq.get_faq(result["faq_id"], timeout_s=remaining)
+                        updated = format_updated((entry or {}).get("updated_at"))
+                    except FaqUnavailable:
+                        updated = None
+            utter_answer(dispatcher, lang, result["answer"], result.get("answer_lang"),
+                         updated, result.get("source_url"))
+            if log_id is not None:
+                dispatcher.utter_message(
+                    response="utter_ask_feedback",
+                    payload_helpful=feedback_payload("affirm", log_id),
+                    payload_not_helpful=feedback_payload("deny", log_id),
+                )
+            return [SlotSet("last_log_id", log_id)]
+
+        suggestions = [s for s in result.get("suggestions") or [] if s.get("faq_id") is not None]
+        if suggestions:
+            buttons = [{"title": s.get("question") or str(s["faq_id"]),
+                        "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
+            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_faq_declined")
+        return [SlotSet("last_log_id", None)]
+
+    @staticmethod
+    async def answer_chosen(dispatcher: CollectingDispatcher, lang: str,
+                            faq_id: int) -> List[Dict[Text, Any]]:
+        try:
+            entry = await client().get_faq(faq_id)
+        except FaqUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return [SlotSet("last_log_id", None)]
+        chosen = pick(entry or {}, lang)
+        if not chosen["answer"]:
+            dispatcher.utter_message(response="utter_faq_not_found")
+            return [SlotSet("last_log_id", None)]
+        utter_answer(dispatcher, lang, chosen["answer"], chosen["lang"],
+                     format_updated((entry or {}).get("updated_at")), (entry or {}).get("source_url"))
+        return [SlotSet("last_log_id", None)]
+
+
+class ActionFeedback(Action):
+    """affirm/deny: 👍/👎 on the answer shown (button payload log_id, or the last answer's log_id)."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        log_id = as_int(entity(tracker, "log_id"))
+        if log_id is None:
+            log_id = as_int(tracker.get_slot("last_log_id"))
+        if log_id is None:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        helpful = intent_name(tracker) == "affirm"
+        try:
+            await client().feedback(log_id, helpful)
+        except (FaqUnavailable, FaqRejected) as exc:
+            logger.warning("feedback for log %s not stored: %s", log_id, exc)
+        dispatcher.utter_message(response="utter_feedback_thanks" if helpful else "utter_feedback_sorry")
+        return [SlotSet("last_log_id", None)]
+
+
+class ActionLogHandledTurn(Action):
+    """Logs a turn the bot answered itself (complaint channels, human contact, out of scope)."""
+
+    def name(self) -> Text:
+        return "action_log_handled_turn"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if user_text(tracker):
+            await log_or_queue(log_record(tracker, "handled_by_bot"))
+        return [SlotSet("last_log_id", None)]

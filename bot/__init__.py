@@ -1,0 +1,1 @@
+"""ThamTob Rasa project (config, domain, custom NLU components)."""

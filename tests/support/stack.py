@@ -1,0 +1,101 @@
+"""The real ThamTob stack for end-to-end tests: faq_service on a temporary SQLite database, the
+action server and `rasa run` with the trained model from var/models (run `make train` first: a missing
+model is a failure, never a skip). Every process gets free ports; logs go under the test's tmp dir."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from tests.support.procs import BOT_BIN, REPO, SERVICE_TOKEN, Proc, free_port, start, start_faq_service
+
+MODEL = REPO / "var" / "models" / "thamtob.tar.gz"
+RUN_WITH_ENV = str(REPO / "bot" / "run-with-env.sh")
+CONTACT_PHONE = "+66 2 694 6000"
+CONTACT_EMAIL = "info@tceb.or.th"
+
+
+class BotStack:
+    """The three processes; `faq` is replaced when a test restarts faq_service."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.log_dir = root / "logs"
+        self.db_url = f"sqlite:///{root / 'faq.db'}"
+        self.queue_dir = root / "action-queue"
+        self.faq_port = free_port()
+        self.actions_port, self.rasa_port = free_port(), free_port()
+        self.faq: Proc | None = None
+        self.actions: Proc | None = None
+        self.rasa: Proc | None = None
+        self._engine = None
+
+    # ------------------------------------------------------------------ processes
+    def start_faq(self) -> Proc:
+        # The chat page served by this faq_service talks to this stack's Rasa.
+        self.faq = start_faq_service(self.log_dir, self.db_url, port=self.faq_port, deadline=300,
+                                     extra_env={"RASA_PUBLIC_URL": f"http://127.0.0.1:{self.rasa_port}"})
+        return self.faq
+
+    def start_all(self) -> None:
+        self.start_faq()
+        actions_port, rasa_port = self.actions_port, self.rasa_port
+        self.actions = start(
+            "actions",
+            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
+             "--port", str(actions_port)],
+            f"http://127.0.0.1:{actions_port}", "/health", self.log_dir,
+            {"FAQ_URL": self.faq.url, "THAMTOB_SERVICE_TOKEN": SERVICE_TOKEN,
+             "ACTION_QUEUE_DIR": str(self.queue_dir), "ACTIONS_PORT": str(actions_port)},
+            deadline=180)
+        self.rasa = start(
+            "rasa",
+            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--model", str(MODEL),
+             "--port", str(rasa_port), "--credentials", "bot/credentials.yml",
+             "--endpoints", "bot/endpoints.yml"],
+            f"http://127.0.0.1:{rasa_port}", "/status", self.log_dir,
+            {"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+             "RASA_TRACKER_DB_URL": f"sqlite:///{self.root / 'tracker.db'}"},
+            deadline=300)
+
+    def stop_all(self) -> None:
+        for proc in (self.rasa, self.actions, self.faq):
+            if proc is not None:
+                proc.stop()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name} ---\n{p.log()}" for p in (self.faq, self.actions, self.rasa) if p)
+
+    # ------------------------------------------------------------------ talking to it
+    def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
+        resp = httpx.post(f"{self.rasa.url}/webhooks/rest/webhook",
+                          json={"sender": sender, "message": message}, timeout=timeout)
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+    @staticmethod
+    def texts(replies: list[dict]) -> str:
+        return "\n".join(r.get("text") or "" for r in replies)
+
+    def log_rows(self, question: str,
+                 columns: str = "question_text, channel, outcome, intent, lang, faq_id") -> list[dict]:
+        """Rows of the question log (read from faq_service's database) for this exact question."""
+        if self._engine is None:
+            self._engine = create_engine(self.db_url)
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                text(f"SELECT {columns} FROM question_log WHERE question_text = :q ORDER BY id"),
+                {"q": question})
+            return [dict(r._mapping) for r in rows]
+
+    def wait_for_rows(self, question: str, deadline_s: float = 10) -> list[dict]:
+        end = time.monotonic() + deadline_s
+        rows = self.log_rows(question)
+        while not rows and time.monotonic() < end:
+            time.sleep(0.25)
+            rows = self.log_rows(question)
+        return rows
