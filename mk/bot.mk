@@ -10,9 +10,9 @@ BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories
 BOT_RESULTS := var/bot-results
 NLU_MIN_F1 ?= 0.90
 # Warnings `rasa data validate` always gives for responses that only custom actions send.
-BOT_VALIDATE_EXPECTED := The utterance 'utter_(faq_answer|faq_answer_in_thai|faq_answer_in_english|faq_updated|faq_source|ask_feedback|did_you_mean|faq_declined|service_unavailable|feedback_thanks|feedback_sorry|anything_else|faq_not_found)' is not used in any story or rule
+BOT_VALIDATE_EXPECTED := The utterance 'utter_(out_of_scope|faq_answer|faq_answer_in_thai|faq_answer_in_english|faq_updated|faq_source|ask_feedback|did_you_mean|faq_declined|service_unavailable|feedback_thanks|feedback_sorry|anything_else|faq_not_found)' is not used in any story or rule
 
-.PHONY: setup-bot train bot-validate bot-unit bot-test-nlu bot-test-stories bot-test actions rasa
+.PHONY: setup-bot train bot-validate bot-unit bot-test-nlu bot-test-stories bot-test actions rasa bot-purge bot-bench
 
 setup-bot: $(BOT_STAMP)
 
@@ -76,3 +76,13 @@ actions: setup-bot
 rasa: train
 	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run --enable-api --cors "*" --model $(BOT_MODEL) \
 	  --port $(RASA_PORT) --credentials bot/credentials.yml --endpoints bot/endpoints.yml
+
+# PDPA: deletes Rasa tracker events and action-queue files older than BOT_RETENTION_DAYS (default 30) from
+# $$RASA_TRACKER_DB_URL and $$ACTION_QUEUE_DIR (defaults: bot/run-with-env.sh). Run it daily (cron/systemd).
+BOT_RETENTION_DAYS ?= 30
+bot-purge: setup-bot
+	bot/run-with-env.sh $(BOT_VENV)/bin/python -m actions.privacy purge --days $(BOT_RETENTION_DAYS)
+
+# End-to-end latency over the REST channel, FAQ questions beside greetings (docs/benchmarks-bot.md).
+bot-bench: train
+	$(VENV)/bin/python -m bench.bot_latency --out docs/benchmarks-bot.md

@@ -5,6 +5,7 @@ import time
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import IntegrityError
 
 from faq_service.deps import AppState, app_state, require_service_token
 from faq_service.faqs.models import FaqEntry
@@ -35,10 +36,12 @@ def _answer_and_log(state: AppState, body: AskIn, lang: str, decision: Decision,
         outcome = "answered" if entry else ("suggested" if suggestions else "declined")
         confidence = round(min(max(decision.top.score, 0.0), 1.0), 4) if decision.top else 0.0
         answer_lang = _pick_lang(entry, lang) if entry else None
-        row = questions.log_question(
+        row = questions.find_by_key(s, body.idempotency_key) or questions.log_question(
             s, question=body.question, lang=lang, channel=body.channel or "api",
+            idempotency_key=body.idempotency_key,
             session_hash=questions.hash_session(body.session_id, state.settings.secret_key),
-            outcome=outcome, faq_id=entry.id if entry else (decision.top.faq_id if decision.top else None),
+            outcome=outcome, intent=body.intent,
+            faq_id=entry.id if entry else (decision.top.faq_id if decision.top else None),
             faq_version=entry.version if entry else None, confidence=confidence,
             suggestions=[sg.faq_id for sg in suggestions], latency_ms=(time.perf_counter() - started) * 1000)
         return AskOut(
@@ -60,7 +63,10 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     hits = await state.knowledge.search(body.question, lang)
     s = state.settings
     decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions)
-    return await run_in_threadpool(_answer_and_log, state, body, lang, decision, started)
+    try:
+        return await run_in_threadpool(_answer_and_log, state, body, lang, decision, started)
+    except IntegrityError:  # the same idempotency key was stored concurrently: answer with that row
+        return await run_in_threadpool(_answer_and_log, state, body, lang, decision, started)
 
 
 @router.post("/feedback", status_code=204, response_class=Response)

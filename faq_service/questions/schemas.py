@@ -49,6 +49,11 @@ class AskIn(QuestionText):
     lang: Literal["th", "en"] | None = None
     channel: str | None = Field(None, max_length=64)
     session_id: str | None = Field(None, max_length=200)
+    intent: str | None = Field(None, max_length=64, description="the NLU intent, when the bot asks")
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=128,
+        description="the caller's key for this question: a retry, or a later POST /questions with the same "
+                    "key, is not logged twice")
 
 
 class Suggestion(BaseModel):

@@ -120,3 +120,18 @@ def test_health_and_openapi(faq_service):
     assert ready["database"] and ready["index"] and ready["entries"] >= 40
     paths = httpx.get(f"{faq_service.url}/openapi.json").json()["paths"]
     assert {"/api/v1/ask", "/api/v1/feedback", "/api/v1/questions", "/api/v1/faqs"} <= paths.keys()
+
+
+def test_ask_with_an_idempotency_key_is_logged_once(faq_service):
+    """A bot whose ask timed out queues the question as `unavailable` under the same key; if the
+    service had in fact logged the ask, the queued record must not be stored a second time."""
+    from tests.support.procs import SERVICE_TOKEN
+
+    key = "ask-key-" + faq_service.backend
+    first = ask(faq_service, "TCEB e-mail address", idempotency_key=key)
+    again = ask(faq_service, "TCEB e-mail address", idempotency_key=key)
+    assert again["log_id"] == first["log_id"]
+    turn = {"question": "TCEB e-mail address", "outcome": "unavailable", "idempotency_key": key}
+    late = httpx.post(f"{faq_service.url}/api/v1/questions", json=turn, headers={"X-Service-Token": SERVICE_TOKEN})
+    assert late.status_code == 200 and late.json()["log_id"] == first["log_id"]
+    assert log_row(faq_service, first["log_id"])["outcome"] == "answered"
