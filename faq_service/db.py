@@ -15,6 +15,15 @@ class Base(DeclarativeBase):
     pass
 
 
+# INTEGER primary keys are 32-bit on PostgreSQL; an id outside 1..MAX_ROW_ID names no row (and would
+# overflow the driver), so lookups answer "not found" without asking the database.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    return 1 <= value <= MAX_ROW_ID
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

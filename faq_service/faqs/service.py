@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from faq_service.db import utcnow
+from faq_service.db import is_row_id, utcnow
 from faq_service.faqs.models import FaqEntry, FaqHistory, KbState
 from faq_service.faqs.schemas import EntryIn
 from faq_service.retrieval.index import EntryDoc
@@ -94,6 +94,8 @@ def list_published(session: Session, lang: str | None, category: str | None, q: 
 
 
 def get_published(session: Session, faq_id: int) -> FaqEntry | None:
+    if not is_row_id(faq_id):
+        return None
     entry = session.get(FaqEntry, faq_id)
     return entry if entry is not None and entry.status == "published" else None
 

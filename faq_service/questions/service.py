@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from faq_service.db import Database, utcnow
+from faq_service.db import Database, is_row_id, utcnow
 from faq_service.questions.models import QuestionLog
 from faq_service.questions.redaction import redact
 
@@ -35,7 +35,15 @@ def log_question(session: Session, *, question: str, lang: str, channel: str, se
     return row
 
 
+def find_by_key(session: Session, idempotency_key: str | None) -> QuestionLog | None:
+    if not idempotency_key:
+        return None
+    return session.scalar(select(QuestionLog).where(QuestionLog.idempotency_key == idempotency_key))
+
+
 def set_feedback(session: Session, log_id: int, helpful: bool, comment: str | None) -> bool:
+    if not is_row_id(log_id):
+        return False
     row = session.get(QuestionLog, log_id)
     if row is None:
         return False
@@ -49,7 +57,7 @@ def record_turn(db: Database, idempotency_key: str, **fields) -> tuple[QuestionL
     """Store a turn the bot handled or could not pass on; a repeated key returns the stored row."""
     def existing() -> QuestionLog | None:
         with db.session() as s:
-            return s.scalar(select(QuestionLog).where(QuestionLog.idempotency_key == idempotency_key))
+            return find_by_key(s, idempotency_key)
 
     row = existing()
     if row is not None:
