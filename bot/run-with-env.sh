@@ -24,6 +24,7 @@ case "$RASA_TRACKER_DB_URL" in
 esac
 export RASA_TRACKER_DIALECT="${RASA_TRACKER_DIALECT:-$dialect}"
 
+export RASA_REDIS_KEY_PREFIX="${RASA_REDIS_KEY_PREFIX:-thamtob}"
 if [[ -n "${REDIS_URL:-}" ]]; then
   re='^rediss?://(([^:@/]*)?(:([^@/]*))?@)?([^:/]+)(:([0-9]+))?(/([0-9]+))?/?$'
   if [[ "$REDIS_URL" =~ $re ]]; then

@@ -6,13 +6,21 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from faq_service.privacy.cli import privacy_app
+from faq_service.measures.cli import measures_app
+from faq_service.reports.cli import register as register_reports
 from faq_service.settings import get_settings
+from faq_service.staff.cli import staff_app
 
 app = typer.Typer(help="ThamTob — TCEB's question-answering service.", no_args_is_help=True)
 faq_app = typer.Typer(help="Knowledge-base import and export.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(faq_app, name="faq")
 app.add_typer(db_app, name="db")
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(measures_app, name="measures")
+app.add_typer(staff_app, name="staff")
+register_reports(app)
 console = Console()
 
 

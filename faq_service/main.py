@@ -29,7 +29,15 @@ log = logging.getLogger("faq_service")
 # Each domain with routes or middleware exposes install(app, settings); listed here in mount order.
 DOMAIN_MODULES = (
     "faq_service.web.api",
+    "faq_service.staff.api",
+    "faq_service.console.api",
+    "faq_service.review.api",
+    "faq_service.measures.api",
+    "faq_service.ops.api",  # keep last: its middleware (limits, headers, request ids, metrics) wraps all
 )
+
+# Knowledge-base file uploads (console and staff API) have their own, larger limit.
+UPLOAD_PATHS = ("/console/import", "/api/v1/staff/import")
 
 
 def _problems(exc: RequestValidationError) -> str:
@@ -98,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="ThamTob FAQ service", version="0.1.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="TCEB's question-answering service: knowledge base, retrieval, question log.")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes, upload_paths=UPLOAD_PATHS)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(questions_router)

@@ -7,18 +7,25 @@ from faq_service.messages import both
 
 
 class BodySizeLimit:
-    """Answers 413 when a request body passes `max_bytes`, declared or streamed."""
+    """Answers 413 when a request body passes its limit, declared or streamed: `max_bytes` for every
+    route except the knowledge-base file uploads (`upload_paths`), which get `max_upload_bytes`."""
 
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app, max_bytes: int, max_upload_bytes: int = 0, upload_paths: tuple[str, ...] = ()):
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
+        self.upload_paths = upload_paths
+
+    def limit_for(self, path: str) -> int:
+        return self.max_upload_bytes if path.startswith(self.upload_paths) else self.max_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit_for(scope.get("path", "")) if self.upload_paths else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._reject(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await _reject(send, limit)
         seen = 0
         too_large = False
 
@@ -27,7 +34,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     too_large = True
                     raise _TooLarge()
             return message
@@ -35,19 +42,20 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await self._reject(send)
+            await _reject(send, limit)
         except Exception:
             if too_large:
-                await self._reject(send)
+                await _reject(send, limit)
             else:
                 raise
 
-    async def _reject(self, send):
-        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes",
-                           **both("too_large", limit_kb=self.max_bytes // 1024)}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+
+async def _reject(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body larger than {limit} bytes",
+                       **both("too_large", limit_kb=limit // 1024)}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):

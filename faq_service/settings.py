@@ -43,12 +43,47 @@ class Settings(BaseSettings):
     # How often a process checks the database for edits made by another process.
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")
     max_body_bytes: int = 64 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024  # knowledge-base import files
 
     # --- staff accounts, login and console (issue 5) ---
+    # Staff login: session cookie lifetime, API bearer-token lifetime, Secure flag on the cookie (set
+    # it behind HTTPS), slow-down after N failed logins for a name, lock after M for S seconds.
+    staff_session_hours: float = Field(12.0, alias="THAMTOB_STAFF_SESSION_HOURS")
+    staff_token_minutes: float = Field(60.0, alias="THAMTOB_STAFF_TOKEN_MINUTES")
+    staff_cookie_secure: bool = Field(False, alias="THAMTOB_STAFF_COOKIE_SECURE")
+    login_slow_after: int = Field(3, alias="THAMTOB_LOGIN_SLOW_AFTER")
+    login_lock_after: int = Field(8, alias="THAMTOB_LOGIN_LOCK_AFTER")
+    login_lock_seconds: int = Field(900, alias="THAMTOB_LOGIN_LOCK_SECONDS")
+    # Unanswered-question review: cosine distance below which questions share a cluster; default period.
+    review_cluster_distance: float = Field(0.35, alias="THAMTOB_REVIEW_CLUSTER_DISTANCE")
+    review_default_days: int = Field(30, alias="THAMTOB_REVIEW_DEFAULT_DAYS")
 
     # --- ITA measures and reports (issue 6) ---
 
     # --- production: limits, logging, metrics, privacy (issue 7) ---
+    # Rate limits on POST /api/v1/ask: per session id (body "session_id") and, generously, per client IP;
+    # requests with a valid X-Service-Token (the action server) are exempt. 0 turns a limit off.
+    # With THAMTOB_REDIS_URL the counters are shared by every replica (Redis); otherwise per process.
+    rate_limit_session: int = Field(20, alias="THAMTOB_RATE_LIMIT_SESSION")
+    rate_limit_ip: int = Field(600, alias="THAMTOB_RATE_LIMIT_IP")
+    rate_limit_window_s: int = Field(60, alias="THAMTOB_RATE_LIMIT_WINDOW")
+    redis_url: str | None = Field(None, alias="THAMTOB_REDIS_URL")
+    # Peers whose X-Forwarded-For is believed (the reverse proxy), comma-separated IPs or CIDRs.
+    trusted_proxies: str = Field("", alias="THAMTOB_TRUSTED_PROXIES")
+    # Origins (comma-separated) allowed to call the API from a browser; empty means same-origin only.
+    cors_origins: str = Field("", alias="THAMTOB_CORS_ORIGINS")
+    # "json" (one JSON object per line, with the request id) or "text".
+    log_format: str = Field("json", alias="THAMTOB_LOG_FORMAT")
+    metrics_enabled: bool = Field(True, alias="THAMTOB_METRICS")
+    # PDPA retention: redacted question text is kept this many days, then only the counts remain;
+    # raw text (Rasa tracker events, the action server's queue) is removed after raw_text days.
+    retention_question_days: int = Field(365, alias="THAMTOB_RETENTION_QUESTION_DAYS")
+    retention_raw_days: int = Field(30, alias="THAMTOB_RETENTION_RAW_DAYS")
+    rasa_tracker_db_url: str | None = Field(None, alias="RASA_TRACKER_DB_URL")
+    action_queue_dir: Path = Field(REPO_ROOT / "var" / "action-queue", alias="ACTION_QUEUE_DIR")
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
 
 @lru_cache

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_SEP = r"[\s\-.]?"
+# Between digit groups: nothing, one dot or dash (also Unicode dashes), or short runs of spaces around it.
+_SEP = r"(?:[ \t\u00a0]{0,2}[\-\u2010-\u2015.][ \t\u00a0]{0,2}|[ \t\u00a0]{1,2}|\n)?"
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
 # 13-digit Thai ID numbers, however grouped (1-2345-67890-12-3, spaces, none).
 THAI_ID = re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{12}}(?!\d)")

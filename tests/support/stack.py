@@ -20,11 +20,16 @@ CONTACT_EMAIL = "info@tceb.or.th"
 class BotStack:
     """The three processes; `faq` is replaced when a test restarts faq_service."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, tracker_db_url: str | None = None, rasa_env: dict | None = None):
+        """`tracker_db_url`: Rasa's tracker store (default SQLite under `root`; a PostgreSQL URL works,
+        the database must exist). `rasa_env`: extra environment for `rasa run` (e.g. REDIS_URL,
+        RASA_REDIS_KEY_PREFIX, WEBHOOK_RATE_SENDER)."""
         self.root = root
         self.log_dir = root / "logs"
         self.db_url = f"sqlite:///{root / 'faq.db'}"
         self.queue_dir = root / "action-queue"
+        self.tracker_db_url = tracker_db_url or f"sqlite:///{root / 'tracker.db'}"
+        self.rasa_env = dict(rasa_env or {})
         self.faq_port = free_port()
         self.actions_port, self.rasa_port = free_port(), free_port()
         self.faq: Proc | None = None
@@ -41,7 +46,12 @@ class BotStack:
 
     def start_all(self) -> None:
         self.start_faq()
-        actions_port, rasa_port = self.actions_port, self.rasa_port
+        self.start_actions()
+        self.rasa = self.start_rasa()
+
+    def start_actions(self) -> Proc:
+        """The action server on this stack's port and queue folder (also to restart it after a kill)."""
+        actions_port = self.actions_port
         self.actions = start(
             "actions",
             [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
@@ -50,15 +60,23 @@ class BotStack:
             {"FAQ_URL": self.faq.url, "THAMTOB_SERVICE_TOKEN": SERVICE_TOKEN,
              "ACTION_QUEUE_DIR": str(self.queue_dir), "ACTIONS_PORT": str(actions_port)},
             deadline=180)
-        self.rasa = start(
-            "rasa",
+        return self.actions
+
+    def start_rasa(self, port: int | None = None, tracker_db_url: str | None = None,
+                   extra_env: dict | None = None, name: str = "rasa") -> Proc:
+        """`rasa run` with this stack's action server. Without arguments: the stack's own Rasa. With a
+        port / tracker store / env: a further Rasa process (the caller stops it) sharing the action server
+        and faq_service, e.g. on PostgreSQL + Redis or with low rate limits."""
+        port = port or self.rasa_port
+        env = {"ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+               "RASA_TRACKER_DB_URL": tracker_db_url or self.tracker_db_url,
+               **self.rasa_env, **(extra_env or {})}
+        return start(
+            name,
             [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--model", str(MODEL),
-             "--port", str(rasa_port), "--credentials", "bot/credentials.yml",
+             "--port", str(port), "--credentials", "bot/credentials.yml",
              "--endpoints", "bot/endpoints.yml"],
-            f"http://127.0.0.1:{rasa_port}", "/status", self.log_dir,
-            {"ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
-             "RASA_TRACKER_DB_URL": f"sqlite:///{self.root / 'tracker.db'}"},
-            deadline=300)
+            f"http://127.0.0.1:{port}", "/status", self.log_dir, env, deadline=300)
 
     def stop_all(self) -> None:
         for proc in (self.rasa, self.actions, self.faq):
@@ -71,8 +89,8 @@ class BotStack:
         return "\n".join(f"--- {p.name} ---\n{p.log()}" for p in (self.faq, self.actions, self.rasa) if p)
 
     # ------------------------------------------------------------------ talking to it
-    def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
-        resp = httpx.post(f"{self.rasa.url}/webhooks/rest/webhook",
+    def say(self, sender: str, message: str, timeout: float = 30, rasa: Proc | None = None) -> list[dict]:
+        resp = httpx.post(f"{(rasa or self.rasa).url}/webhooks/rest/webhook",
                           json={"sender": sender, "message": message}, timeout=timeout)
         assert resp.status_code == 200, resp.text
         return resp.json()

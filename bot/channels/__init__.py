@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (registered by class path in bot/credentials.yml)."""

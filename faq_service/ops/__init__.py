@@ -1,0 +1,1 @@
+"""Production concerns: limits, security headers, logs with request ids, metrics."""

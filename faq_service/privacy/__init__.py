@@ -1,0 +1,1 @@
+"""PDPA: retention purge and erasure by session id."""

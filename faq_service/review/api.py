@@ -1,0 +1,139 @@
+"""Unanswered-question review: staff API under /api/v1/staff/review and the console page."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from pydantic import BaseModel, Field, ValidationError
+
+from faq_service.console import entries as entry_service
+from faq_service.console.pages import _form_entry, _problems, page_user, see_other
+from faq_service.console.render import page, texts_for
+from faq_service.deps import AppState, app_state
+from faq_service.faqs.schemas import EntryIn
+from faq_service.review import service as review
+from faq_service.staff.api import role_extra
+from faq_service.staff.deps import CurrentUser, require_role
+
+router = APIRouter(prefix="/api/v1/staff/review", tags=["staff"])
+pages = APIRouter(prefix="/console/review", include_in_schema=False)
+
+
+class AcceptIn(BaseModel):
+    faq_id: int
+    questions: list[str] = Field(min_length=1, max_length=200)
+    lang: Literal["th", "en"]
+
+
+class DismissIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        raise HTTPException(422, f"dates are YYYY-MM-DD, not {value!r}")
+    moment = datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=timezone.utc)
+    return moment
+
+
+def _period(state: AppState, since: str | None, until: str | None):
+    return review.period(_day(since), _day(until, end=True), state.settings.review_default_days)
+
+
+def _run(state: AppState, fn, *args):
+    try:
+        with state.db.session() as s:
+            return fn(s, *args)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc))
+    except (ValueError, entry_service.EntryError) as exc:
+        raise HTTPException(422, str(exc))
+
+
+async def _clusters(state: AppState, since, until, include_resolved=False):
+    if not state.knowledge.ready.is_set():
+        raise HTTPException(503, "the knowledge base is still loading")
+    return await review.clusters(state, since, until, include_resolved)
+
+
+@router.get("/clusters", openapi_extra=role_extra("viewer"))
+async def list_clusters(since: str | None = Query(None, max_length=32), until: str | None = Query(None, max_length=32),
+                        include_resolved: bool = False, user: CurrentUser = Depends(require_role("viewer")),
+                        state: AppState = Depends(app_state)) -> dict:
+    """Declined, suggestion-only and 👎 questions of the period (default: the last 30 days), clustered."""
+    start, end = _period(state, since, until)
+    return {"since": start, "until": end, "items": await _clusters(state, start, end, include_resolved)}
+
+
+@router.post("/clusters/{signature}/accept", openapi_extra=role_extra("reviewer"))
+def accept(signature: str, body: AcceptIn, user: CurrentUser = Depends(require_role("reviewer")),
+           state: AppState = Depends(app_state)) -> dict:
+    """Add the chosen questions as live alternates of a published entry."""
+    return _run(state, review.accept, user, signature, body.faq_id, body.questions, body.lang)
+
+
+@router.post("/clusters/{signature}/draft", status_code=201, openapi_extra=role_extra("editor"))
+def draft(signature: str, body: EntryIn, user: CurrentUser = Depends(require_role("editor")),
+          state: AppState = Depends(app_state)) -> dict:
+    """Start a draft entry from the cluster (a reviewer publishes it)."""
+    return _run(state, review.draft, user, signature, body)
+
+
+@router.post("/clusters/{signature}/dismiss", openapi_extra=role_extra("editor"))
+def dismiss(signature: str, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
+            state: AppState = Depends(app_state)) -> dict:
+    return _run(state, review.dismiss, user, signature, body.reason)
+
+
+# ------------------------------------------------------------------ console page
+@pages.get("")
+async def review_page(request: Request, since: str = "", until: str = "", flash: str = "",
+                      user: CurrentUser = Depends(page_user("viewer")), state: AppState = Depends(app_state)):
+    start, end = _period(state, since or None, until or None)
+    items = await _clusters(state, start, end)
+    t = texts_for(request)
+    return page(request, user, "review.html", clusters=items, since=start.date().isoformat(),
+                until=(end - timedelta(seconds=1)).date().isoformat(), flash=t.get(flash, "") if flash else "")
+
+
+@pages.post("/{signature}/accept")
+async def accept_form(request: Request, signature: str, user: CurrentUser = Depends(page_user("reviewer")),
+                      state: AppState = Depends(app_state)):
+    form = await request.form()
+    try:
+        faq_id = int(form.get("faq_id_other") or form.get("faq_id") or 0)
+    except ValueError:
+        raise HTTPException(422, "choose an entry")
+    lang = form.get("lang") if form.get("lang") in ("th", "en") else "th"
+    _run(state, review.accept, user, signature, faq_id, [str(q) for q in form.getlist("questions")], lang)
+    return see_other("/console/review?flash=flash_accepted")
+
+
+@pages.post("/{signature}/draft")
+async def draft_form(request: Request, signature: str, user: CurrentUser = Depends(page_user("editor")),
+                     state: AppState = Depends(app_state)):
+    form = await request.form()
+    try:
+        data = _form_entry(form, str(form.get("key") or "").strip())
+    except ValidationError as exc:
+        raise HTTPException(422, _problems(exc))
+    result = _run(state, review.draft, user, signature, data)
+    return see_other(f"/console/entries/{result['faq_id']}?flash=flash_created")
+
+
+@pages.post("/{signature}/dismiss")
+async def dismiss_form(request: Request, signature: str, user: CurrentUser = Depends(page_user("editor")),
+                       state: AppState = Depends(app_state)):
+    form = await request.form()
+    _run(state, review.dismiss, user, signature, str(form.get("reason") or ""))
+    return see_other("/console/review?flash=flash_dismissed")
+
+
+def install(app: FastAPI, settings) -> None:
+    app.include_router(router)
+    app.include_router(pages)

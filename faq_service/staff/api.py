@@ -1,0 +1,144 @@
+"""Staff API: bearer tokens, the caller's account, user administration and the audit trail.
+Installs the staff, console and review routes together (see install)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, ValidationError
+
+from faq_service.deps import AppState, app_state
+from faq_service.staff import security
+from faq_service.staff import service as staff
+from faq_service.staff.deps import CurrentUser, require_role
+
+router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+Role = Literal["viewer", "editor", "reviewer", "admin"]
+
+
+def role_extra(role: str) -> dict:
+    """Marks a route's required role in the OpenAPI (x-required-role), for clients and tests."""
+    return {"x-required-role": role}
+
+
+class TokenIn(BaseModel):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    username: str
+    role: str
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=80)
+    password: str = Field(min_length=1, max_length=1000)
+    role: Role = "viewer"
+
+
+class UserPatch(BaseModel):
+    role: Role | None = None
+    active: bool | None = None
+    password: str | None = Field(None, max_length=1000)
+
+
+def issue_token(state: AppState, username: str, password: str, channel: str, kind: str):
+    """(user, token, ttl) on success; raises 401 or 429 (with Retry-After)."""
+    settings = state.settings
+    with state.db.session() as s:
+        result = staff.authenticate(s, username, password, settings, channel)
+        user = result.user
+        if user is not None:
+            s.expunge(user)
+    if result.retry_after:
+        raise HTTPException(429, "too many failed logins; try again later",
+                            headers={"Retry-After": str(result.retry_after)})
+    if user is None:
+        raise HTTPException(401, "wrong user name or password")
+    ttl = settings.staff_token_minutes * 60 if kind == "bearer" else settings.staff_session_hours * 3600
+    token = security.sign_token(settings.secret_key, username=user.username,
+                                token_version=user.token_version, kind=kind, ttl_s=ttl)
+    return user, token, int(ttl)
+
+
+@router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": TokenIn.model_json_schema()},
+                 "application/x-www-form-urlencoded": {"schema": TokenIn.model_json_schema()}}}})
+async def token(request: Request, state: AppState = Depends(app_state)) -> TokenOut:
+    """A bearer token for the staff API, from a user name and password (JSON or form)."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            raw = await request.json()
+        except ValueError:
+            raise HTTPException(422, "invalid JSON")
+    else:
+        raw = dict(await request.form())
+    try:
+        body = TokenIn.model_validate(raw)
+    except ValidationError as exc:
+        raise HTTPException(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+    user, tok, ttl = await run_in_threadpool(issue_token, state, body.username, body.password, "api", "bearer")
+    return TokenOut(access_token=tok, expires_in=ttl, username=user.username, role=user.role)
+
+
+@router.get("/me", openapi_extra=role_extra("viewer"))
+def me(user: CurrentUser = Depends(require_role("viewer"))) -> dict:
+    return {"username": user.username, "role": user.role, "via": user.via}
+
+
+@router.get("/users", response_model=list[UserOut], openapi_extra=role_extra("admin"))
+def list_users(user: CurrentUser = Depends(require_role("admin")), state: AppState = Depends(app_state)):
+    with state.db.session() as s:
+        return [UserOut.model_validate(u, from_attributes=True) for u in staff.list_users(s)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201, openapi_extra=role_extra("admin"))
+def create_user(body: UserIn, user: CurrentUser = Depends(require_role("admin")),
+                state: AppState = Depends(app_state)):
+    try:
+        with state.db.session() as s:
+            return UserOut.model_validate(staff.create_user(s, user, body.username, body.password, body.role),
+                                          from_attributes=True)
+    except staff.StaffError as exc:
+        raise HTTPException(422, str(exc))
+
+
+@router.patch("/users/{username}", response_model=UserOut, openapi_extra=role_extra("admin"))
+def update_user(username: str, body: UserPatch, user: CurrentUser = Depends(require_role("admin")),
+                state: AppState = Depends(app_state)):
+    try:
+        with state.db.session() as s:
+            return UserOut.model_validate(staff.update_user(s, user, username, body.role, body.active,
+                                                            body.password), from_attributes=True)
+    except LookupError:
+        raise HTTPException(404, f"no user {username!r}")
+    except staff.StaffError as exc:
+        raise HTTPException(422, str(exc))
+
+
+@router.get("/audit", openapi_extra=role_extra("admin"))
+def audit_log(username: str | None = Query(None, max_length=80), action: str | None = Query(None, max_length=48),
+              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+              user: CurrentUser = Depends(require_role("admin")), state: AppState = Depends(app_state)) -> dict:
+    with state.db.session() as s:
+        rows, total = staff.audit_rows(s, limit, offset, username, action)
+        return {"total": total, "items": [{"id": r.id, "at": r.at, "username": r.username, "action": r.action,
+                                           "target": r.target, "detail": r.detail} for r in rows]}
+
+
+def install(app: FastAPI, settings) -> None:
+    app.include_router(router)

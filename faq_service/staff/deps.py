@@ -1,0 +1,98 @@
+"""Who is calling: the staff session cookie or `Authorization: Bearer <token>`.
+
+`require_role(role)` is the dependency every staff route uses: 401 without a valid login, 403 when
+the account's role is below `role` (admin ⊃ reviewer ⊃ editor ⊃ viewer). A cookie-authenticated
+request that changes something (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token,
+as the form field `csrf_token` or the header `X-CSRF-Token`; a missing or wrong token → 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from faq_service.staff import security
+from faq_service.staff.models import ROLES, StaffUser, role_rank
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    role: str
+    via: str                 # "session" or "bearer"
+    csrf_token: str | None   # for forms on pages (session logins only)
+
+    def has(self, role: str) -> bool:
+        return role_rank(self.role) >= role_rank(role)
+
+
+def _state(request: Request):
+    return request.app.state.thamtob
+
+
+def _load(request: Request, payload: dict) -> StaffUser | None:
+    with _state(request).db.session() as s:
+        user = s.scalar(select(StaffUser).where(StaffUser.username == payload.get("u")))
+        if user is None or not user.active or user.token_version != payload.get("v"):
+            return None
+        s.expunge(user)
+        return user
+
+
+async def current_user(request: Request) -> CurrentUser | None:
+    """The logged-in staff member, or None. Does not check CSRF."""
+    cached = getattr(request.state, "staff_user", None)
+    if cached is not None:
+        return cached
+    secret = _state(request).settings.secret_key
+    auth = request.headers.get("authorization", "")
+    payload, via = None, None
+    if auth[:7].lower() == "bearer ":
+        payload, via = security.read_token(secret, auth[7:].strip(), "bearer"), "bearer"
+    elif request.cookies.get(security.SESSION_COOKIE):
+        payload, via = security.read_token(secret, request.cookies[security.SESSION_COOKIE], "session"), "session"
+    if payload is None:
+        return None
+    user = await run_in_threadpool(_load, request, payload)
+    if user is None:
+        return None
+    csrf = security.csrf_for(secret, payload["sid"]) if via == "session" else None
+    found = CurrentUser(user.id, user.username, user.role, via, csrf)
+    request.state.staff_user = found
+    return found
+
+
+async def _check_csrf(request: Request, user: CurrentUser) -> None:
+    if user.via != "session" or request.method in SAFE_METHODS:
+        return
+    given = request.headers.get("x-csrf-token")
+    if not given and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        given = form.get("csrf_token")
+    if not given or not isinstance(given, str) or given != user.csrf_token:
+        raise HTTPException(403, "missing or invalid CSRF token")
+
+
+def require_role(role: str):
+    """A FastAPI dependency returning the current user (attributes `username`, `role`)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+
+    async def dependency(request: Request) -> CurrentUser:
+        user = await current_user(request)
+        if user is None:
+            raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
+        if not user.has(role):
+            raise HTTPException(403, f"this needs the {role} role")
+        await _check_csrf(request, user)
+        return user
+
+    dependency.__name__ = f"require_{role}"
+    dependency.required_role = role  # type: ignore[attr-defined]
+    return dependency

@@ -1,0 +1,222 @@
+"""The staff console in headless Debian Chromium (issue 5 §2, §3, §6, §7):
+
+* log in; create, edit and publish an entry in the console; ask the new question in the web chat
+  page (the whole bot stack: faq_service + action server + Rasa) and get the new answer; a revision
+  of a published entry does not change the chat's answer until it is published;
+* accept a cluster on the review page: the same question is answered within 2 s;
+* question text planted through POST /api/v1/ask (<script>, event handlers, template syntax) is shown
+  as text on the review page and never runs (checked with the page's CSP bypassed).
+
+Screenshots go to test-artifacts/staff/.
+"""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import playwright.sync_api as pw_sync
+import pytest
+
+from tests.staff.conftest import PASSWORD, create_admin
+from tests.staff.helpers import answered_by, wait_for
+from tests.support.procs import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts" / "staff"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian Chromium missing at /usr/bin/chromium: run `make setup-browser`")
+    with pw_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def new_page(browser):
+    contexts = []
+
+    def make(bypass_csp: bool = False, locale: str = "en-US"):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=bypass_csp,
+                                  service_workers="block")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(30_000)
+        return page
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def login(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(base + "/console")
+    assert "/console/login" in page.url  # 303 to the login page
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/console(\?.*)?$"))
+    assert page.locator("header .who").inner_text().startswith(username)
+
+
+# ------------------------------------------------------------------ 1. edit, publish, ask in the chat
+@pytest.fixture(scope="module")
+def stack_with_staff(bot_stack):
+    made = create_admin(bot_stack.db_url, username="stack-admin")
+    assert made.returncode == 0, made.stdout + made.stderr
+    return bot_stack
+
+
+def chat_answer(page, question: str) -> str:
+    before = page.locator("#messages .msg-bot").count()
+    box = page.locator("#chat-input")
+    box.fill(question)
+    box.press("Enter")
+    page.locator("#messages .msg-user", has_text=question).last.wait_for()
+    page.wait_for_function(f"() => document.querySelectorAll('#messages .msg-bot').length > {before} "
+                           "&& document.getElementById('status').textContent === ''")
+    return "\n".join(page.locator("#messages .msg-bot").all_inner_texts()[before:])
+
+
+def test_edit_publish_and_ask_in_the_web_chat(stack_with_staff, new_page):
+    stack = stack_with_staff
+    base = stack.faq.url
+    page = new_page()
+    login(page, base, "stack-admin")
+    marker = uuid.uuid4().hex[:6]
+    question = "Does TCEB run a free shuttle boat to the riverside lantern fair?"
+
+    page.click("#new-entry")
+    page.fill("#key", f"shuttle-boat-{marker}")
+    page.fill("#category", "events")
+    page.fill("#question_en", question)
+    page.fill("#answer_en", f"Draft text {marker}.")
+    page.fill("#question_th", "สสปน. มีเรือรับส่งฟรีไปงานเทศกาลโคมไฟริมน้ำไหม")
+    page.fill("#answer_th", f"ร่าง {marker}")
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/console/entries/\d+"))
+    entry_id = int(re.search(r"/console/entries/(\d+)", page.url).group(1))
+    # edit the draft: the answer that will go live
+    page.fill("#answer_en", f"Shuttle answer {marker}: yes, a free boat leaves Sathorn pier every hour.")
+    page.fill("#alternates_en", "free boat to the lantern fair")
+    page.click("#save")
+    page.wait_for_url(re.compile(rf"/console/entries/{entry_id}"))
+    shot(page, "console-entry-draft")
+    page.click("#publish")
+    page.wait_for_url(re.compile(rf"/console/entries/{entry_id}\?flash=flash_published"))
+    assert "published" in page.locator("h1 .badge").first.inner_text()
+
+    chat = new_page()
+    chat.goto(base + "/")
+    chat.locator("#messages .msg-bot[data-welcome]").wait_for()
+    chat.locator(".lang-btn[data-lang='en']").click()
+    deadline = time.monotonic() + 20
+    reply = chat_answer(chat, question)
+    while f"Shuttle answer {marker}" not in reply and time.monotonic() < deadline:
+        time.sleep(1)
+        reply = chat_answer(chat, question)
+    assert f"Shuttle answer {marker}" in reply, (reply, stack.logs())
+    shot(chat, "chat-new-answer")
+
+    # a revision of the published entry: the chat keeps the live answer until it is published
+    page.goto(f"{base}/console/entries/{entry_id}")
+    page.fill("#answer_en", f"Shuttle answer v2 {marker}: the boat now leaves every 30 minutes.")
+    page.click("#save")
+    page.wait_for_url(re.compile(r"flash=flash_revision"))
+    assert page.locator("#revision-badge").is_visible()
+    time.sleep(1.5)
+    assert f"Shuttle answer {marker}" in chat_answer(chat, question)
+    page.click("#publish")
+    page.wait_for_url(re.compile(r"flash=flash_published"))
+    deadline = time.monotonic() + 20
+    reply = chat_answer(chat, question)
+    while f"v2 {marker}" not in reply and time.monotonic() < deadline:
+        time.sleep(1)
+        reply = chat_answer(chat, question)
+    assert f"v2 {marker}" in reply
+    page.goto(f"{base}/console/entries/{entry_id}/history")
+    assert page.locator(".diff .add", has_text=f"v2 {marker}").count() >= 1
+    shot(page, "console-history")
+
+
+# ------------------------------------------------------------------ 2. accept a cluster
+def test_accept_a_cluster_on_the_review_page(sqlite_staff_service, new_page):
+    svc = sqlite_staff_service
+    questions = ["Can I bring my pet elephant to the convention centre?",
+                 "are elephants allowed inside the convention center",
+                 "elephant allowed at convention centre?"]
+    for q in questions:
+        assert not svc.ask(q, channel="web")["answered"]
+    with svc.client("reviewer") as reviewer:
+        key = f"elephants-{uuid.uuid4().hex[:6]}"
+        made = reviewer.post("/api/v1/staff/entries", json={"key": key, "category": "venues", "en": {
+            "question": "Are elephants or other large animals allowed in convention centres?",
+            "answer": "Elephant answer: animals are not allowed inside convention centres."}}).json()
+        reviewer.post(f"/api/v1/staff/entries/{made['id']}/publish")
+    time.sleep(1)
+
+    page = new_page()
+    login(page, svc.url, "reviewer-user")
+    page.goto(svc.url + "/console/review")
+    section = page.locator("section.cluster", has_text=questions[0])
+    section.wait_for()
+    shot(page, "review-clusters")
+    assert section.locator("select[name=faq_id]").input_value() == str(made["id"])  # best candidate pre-selected
+    section.locator("button.accept-button").click()
+    page.wait_for_url(re.compile(r"flash=flash_accepted"))
+    accepted = time.monotonic()
+    body = wait_for(answered_by(svc, questions[0], made["id"]), 2)
+    assert body and time.monotonic() - accepted <= 2.5, body
+    assert page.locator("section.cluster", has_text=questions[0]).count() == 0
+
+
+# ------------------------------------------------------------------ 3. escaping
+PAYLOADS = [
+    "<script>window.__xss = 1</script> opening hours?",
+    "<img src=x onerror=\"window.__xss = 2\"> venue list",
+    "\"><svg onload=window.__xss=3> visa letter",
+    "</textarea><script>window.__xss = 4</script> budget",
+    "{{ 7 * 7 }} {% raw %} template probe",
+    "<a href=\"javascript:window.__xss=5\">click</a> link probe",
+]
+
+
+def test_question_text_is_escaped_on_the_review_page(sqlite_staff_service, new_page):
+    svc = sqlite_staff_service
+    for p in PAYLOADS:
+        r = httpx.post(f"{svc.url}/api/v1/ask", json={"question": p, "channel": "<b>chan</b>"}, timeout=60)
+        assert r.status_code == 200
+    page = new_page(bypass_csp=True)  # only escaping stands between the payloads and the page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    login(page, svc.url, "admin")
+    page.goto(svc.url + "/console/review")
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    for p in ("<script>window.__xss = 1</script>", "<img src=x onerror=\"window.__xss = 2\">",
+              "{{ 7 * 7 }}", "<b>chan</b>"):
+        assert p in text, p
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("main script, main img, main svg, main b, main a[href^='javascript']").count() == 0
+    for link in page.locator("section.cluster a").all():
+        assert not (link.get_attribute("href") or "").startswith("javascript")
+    assert dialogs == []
+    shot(page, "review-escaped")
+    # the same on the try page and the audit page
+    page.goto(f"{svc.url}/console/try?{httpx.QueryParams({'q': PAYLOADS[1]})}")
+    assert page.evaluate("() => window.__xss") is None
+    assert PAYLOADS[1] in page.locator("#q").input_value()
