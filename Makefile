@@ -2,8 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PY311 ?= $(shell command -v python3.11 || echo /root/.pyenv/versions/3.11.7/bin/python)
-PY310 ?= $(shell command -v python3.10 || echo /root/.pyenv/versions/3.10.13/bin/python)
+# An interpreter counts only if it runs (a pyenv shim for a version that is not selected does not).
+find_python = $(firstword $(foreach p,$(1),$(shell $(p) -c 'import sys; assert sys.version_info[:2] == $(2)' \
+                2>/dev/null && echo $(p))))
+PY311 ?= $(call find_python,python3.11 /root/.pyenv/versions/3.11.7/bin/python,(3, 11))
+PY310 ?= $(call find_python,python3.10 /root/.pyenv/versions/3.10.13/bin/python,(3, 10))
 VENV := .venv
 BOT_VENV := .venv-bot
 FAQ_PORT ?= 8000

@@ -64,8 +64,8 @@ class Settings(BaseSettings):
     # Rate limits on POST /api/v1/ask: per session id (body "session_id") and, generously, per client IP;
     # requests with a valid X-Service-Token (the action server) are exempt. 0 turns a limit off.
     # With THAMTOB_REDIS_URL the counters are shared by every replica (Redis); otherwise per process.
-    rate_limit_session: int = Field(20, alias="THAMTOB_RATE_LIMIT_SESSION")
-    rate_limit_ip: int = Field(600, alias="THAMTOB_RATE_LIMIT_IP")
+    rate_limit_session: int = Field(120, alias="THAMTOB_RATE_LIMIT_SESSION")
+    rate_limit_ip: int = Field(6000, alias="THAMTOB_RATE_LIMIT_IP")
     rate_limit_window_s: int = Field(60, alias="THAMTOB_RATE_LIMIT_WINDOW")
     redis_url: str | None = Field(None, alias="THAMTOB_REDIS_URL")
     # Peers whose X-Forwarded-For is believed (the reverse proxy), comma-separated IPs or CIDRs.

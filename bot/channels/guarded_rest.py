@@ -15,8 +15,8 @@ Before a message reaches Rasa:
 Every rejection is JSON {"error": code, "message": ..., "messages": {"th": ..., "en": ...}} with the texts
 from bot/channels/messages.yml. Nothing rejected reaches the tracker store, the actions or the question log.
 
-Limits from the environment: WEBHOOK_RATE_SENDER (default "60/60": 60 messages per 60 s per sender),
-WEBHOOK_RATE_IP (default "3000/60"), "off" disables one; WEBHOOK_TRUST_FORWARDED_FOR=1 takes the client
+Limits from the environment: WEBHOOK_RATE_SENDER (default "120/60": 120 messages per 60 s per sender),
+WEBHOOK_RATE_IP (default "6000/60"), "off" disables one; WEBHOOK_TRUST_FORWARDED_FOR=1 takes the client
 IP from the last X-Forwarded-For hop (only behind a reverse proxy that sets it).
 """
 from __future__ import annotations
@@ -46,8 +46,8 @@ DEFAULTS = {
     "max_sender_chars": 128,
     "max_metadata_bytes": 4096,
     "max_depth": 5,
-    "rate_sender": "60/60",
-    "rate_ip": "3000/60",
+    "rate_sender": "120/60",
+    "rate_ip": "6000/60",
 }
 ENV = {
     "max_body_bytes": "WEBHOOK_MAX_BODY_BYTES",

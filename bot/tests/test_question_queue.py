@@ -3,7 +3,6 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 
 from actions.faq_client import FaqClient
 from actions.question_queue import QuestionQueue

@@ -1,6 +1,5 @@
 """Alembic environment: the URL comes from the caller's config or from the settings object."""
 from alembic import context
-from sqlalchemy import pool
 
 from faq_service.db import Base, make_engine
 from faq_service.models_registry import import_all_models

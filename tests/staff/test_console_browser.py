@@ -14,32 +14,22 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from pathlib import Path
 
 import httpx
-import playwright.sync_api as pw_sync
 import pytest
 
 from tests.staff.conftest import PASSWORD, create_admin
 from tests.staff.helpers import answered_by, wait_for
+from tests.support.browser import chromium
 from tests.support.procs import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts" / "staff"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian Chromium missing at /usr/bin/chromium: run `make setup-browser`")
-    with pw_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture()

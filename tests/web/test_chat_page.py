@@ -26,12 +26,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.support import procs  # noqa: E402
+from tests.support.browser import chromium  # noqa: E402
 
-import playwright.sync_api as pw_sync  # noqa: E402  (a missing Playwright is a failure)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts" / "web"
 WEB_DIR = REPO / "faq_service" / "web"
 AXE_JS = WEB_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -136,14 +133,8 @@ def faq_web(tmp_path_factory, stub_rasa):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian Chromium missing: run `make setup-browser`")
-    with pw_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Recorder:
