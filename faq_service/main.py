@@ -71,16 +71,15 @@ async def _sync_loop(state: AppState) -> None:
     while True:
         await asyncio.sleep(state.settings.sync_interval_s)
         try:
-            await asyncio.to_thread(state.knowledge.sync)
+            await asyncio.to_thread(state.knowledge.sync if state.knowledge.ready.is_set()
+                                    else state.knowledge.load)
         except Exception:  # a database blip: keep serving the current index and try again
             log.warning("index sync failed; retrying", exc_info=True)
 
 
 def _load_index(state: AppState) -> None:
     try:
-        # The first encode of each model pays one-off set-up costs; pay them before reporting ready.
-        state.knowledge.queries.encode_batch(["warm-up", "อุ่นเครื่อง"])
-        state.knowledge.sync()
+        state.knowledge.load()
         log.info("index ready: %d entries", len(state.knowledge.index))
     except Exception:
         log.exception("initial index load failed; the sync loop will retry")

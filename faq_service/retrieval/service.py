@@ -12,6 +12,7 @@ from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.text import detect_lang
 
 
 @dataclass
@@ -60,8 +61,15 @@ class KnowledgeIndex:
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
             self.index.upsert(published, gone)
             self.seen_seq = version
-            self.ready.set()
             return len(changed)
+
+    def load(self) -> None:
+        """The first sync, then one search per language: the first search pays one-off costs (model
+        set-up, tokenizer dictionary), which no visitor should wait for. Ready only after that."""
+        self.sync()
+        for question in ("What does TCEB do?", "ติดต่อ สสปน. ได้อย่างไร"):
+            self.index.search(question, self.queries.encode_batch([question])[0], detect_lang(question))
+        self.ready.set()
 
     async def search(self, question: str, lang: str, limit: int = 10) -> list[Hit]:
         vectors = await self.queries.encode(question)
