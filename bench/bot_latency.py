@@ -1,7 +1,7 @@
 """End-to-end latency of the Rasa REST channel: FAQ questions (NLU → action server → faq_service) beside a
 fixed-response intent (greet: NLU → a domain response) in the same run, interleaved, one request at a time.
 
-    .venv/bin/python -m bench.bot_latency [--rounds 40] [--rasa-url URL] [--out docs/benchmarks-bot.md]
+    .venv/bin/python -m bench.bot_latency [--rounds 40] [--rasa-url URL] [--out docs/results/bot-latency.md]
 
 Without --rasa-url it starts the real stack (faq_service on a temporary SQLite database, the action server,
 `rasa run` with var/models/thamtob.tar.gz; `make train` first) and stops it at the end. Requests are bounded:
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=40, help="measured requests per kind")
     parser.add_argument("--warmup", type=int, default=4)
     parser.add_argument("--rasa-url", help="an already running Rasa (else the stack is started here)")
-    parser.add_argument("--out", default="docs/benchmarks-bot.md")
+    parser.add_argument("--out", default="docs/results/bot-latency.md")
     parser.add_argument("--json", default="var/bench/bot-latency.json")
     parser.add_argument("--keep", action="store_true", help="keep the started stack's folder (logs, databases)")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ bot's "cannot look up answers" reply (a FAQ time-out inside the action server).
 Without --url / --rasa-url the processes are started here (faq_service on a fresh SQLite database,
 or --database-url; for Rasa: faq_service, the action server and `rasa run` with var/models, as the
 bot tests do) and stopped at the end. Bounded: every user stops at the deadline; a request waits at
-most 10 s. Results: var/bench/load-{ask,rasa}.json and docs/benchmarks-load.md (both targets).
+most 10 s. Results: var/bench/load-{ask,rasa}.json and docs/results/load.md (both targets).
 """
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ def start_faq(database_url: str | None, root: Path):
         "THAMTOB_TRUSTED_PROXIES": "127.0.0.1", "THAMTOB_LOG_FORMAT": "json"})
     return proc, ("faq_service started by the bench (uvicorn, 1 worker, " +
                   ("SQLite" if url.startswith("sqlite") else "PostgreSQL") +
-                  ", default encoders, default rate limits: 20/min per session, 600/min per IP; "
+                  ", default encoders, default rate limits: 120/min per session, 6000/min per IP; "
                   "127.0.0.1 trusted as proxy)")
 
 
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", help="a running faq_service (else one is started)")
     p.add_argument("--rasa-url", help="a running Rasa (else the bot stack is started)")
     p.add_argument("--database-url", help="database for the faq_service started here (default: fresh SQLite)")
-    p.add_argument("--out", default=str(REPO / "docs" / "benchmarks-load.md"))
+    p.add_argument("--out", default=str(REPO / "docs" / "results" / "load.md"))
     p.add_argument("--json-dir", default=str(REPO / "var" / "bench"))
     args = p.parse_args(argv)
     think = (args.think_min, args.think_max)

@@ -7,7 +7,7 @@ synthetic questions spread over FY2563 (both halves) with COPY, runs VACUUM (ANA
   - the figures of FY2563 H1 (faq_service.reports.figures.compute: SQL aggregation), best and median
     of 5 runs after one warm-up run, and the cold first run;
   - building the report and rendering it to PDF (WeasyPrint), apart.
-Writes the results, the command, the date and the machine to docs/benchmarks-reports.md and drops the
+Writes the results, the command, the date and the machine to docs/results/report-figures.md and drops the
 scratch database.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "docs" / "benchmarks-reports.md"
+OUT = REPO / "docs" / "results" / "report-figures.md"
 CHANNELS = (("web", 55), ("line", 25), ("api", 12), ("facebook", 8))
 OUTCOMES = (("answered", 68), ("suggested", 14), ("declined", 12), ("handled_by_bot", 5), ("unavailable", 1))
 UNANSWERED = ["สมัครงาน สสปน. ได้ที่ไหน", "ค่าเช่าบูธงานแสดงสินค้าเท่าไร", "งบประมาณปี 2564", "how to apply for internship",

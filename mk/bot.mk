@@ -83,6 +83,6 @@ BOT_RETENTION_DAYS ?= 30
 bot-purge: setup-bot
 	bot/run-with-env.sh $(BOT_VENV)/bin/python -m actions.privacy purge --days $(BOT_RETENTION_DAYS)
 
-# End-to-end latency over the REST channel, FAQ questions beside greetings (docs/benchmarks-bot.md).
+# End-to-end latency over the REST channel, FAQ questions beside greetings (docs/results/bot-latency.md).
 bot-bench: train
-	$(VENV)/bin/python -m bench.bot_latency --out docs/benchmarks-bot.md
+	$(VENV)/bin/python -m bench.bot_latency --out docs/results/bot-latency.md
