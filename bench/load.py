@@ -68,7 +68,8 @@ class Recorder:
 
     def summary(self, duration: float, users: int) -> dict:
         ok = self.latencies
-        total = sum(self.statuses.values()) + self.errors["request failed or timed out"]
+        total = sum(self.statuses.values()) + sum(
+            n for kind, n in self.errors.items() if kind.startswith("request failed"))
         return {
             "users": users, "duration_s": round(duration, 1), "requests": total,
             "throughput_rps": round(total / duration, 2) if duration else None,
@@ -93,8 +94,8 @@ async def ask_user(client: httpx.AsyncClient, url: str, n: int, deadline: float,
         started = time.monotonic()
         try:
             r = await client.post(f"{url}/api/v1/ask", json=body, headers=headers)
-        except httpx.HTTPError:
-            rec.errors["request failed or timed out"] += 1
+        except httpx.HTTPError as exc:
+            rec.errors[f"request failed or timed out ({type(exc).__name__})"] += 1
         else:
             rec.statuses[r.status_code] += 1
             if 200 <= r.status_code < 300:
@@ -119,8 +120,8 @@ async def rasa_user(client: httpx.AsyncClient, url: str, n: int, deadline: float
         try:
             r = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": rnd.choice(pool)},
                                   headers=headers)
-        except httpx.HTTPError:
-            rec.errors["request failed or timed out"] += 1
+        except httpx.HTTPError as exc:
+            rec.errors[f"request failed or timed out ({type(exc).__name__})"] += 1
         else:
             rec.statuses[r.status_code] += 1
             replies = r.json() if 200 <= r.status_code < 300 else None
