@@ -17,7 +17,6 @@ from faq_service.staff.api import role_extra
 from faq_service.staff.deps import CurrentUser, require_role
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 class EntryEdit(BaseModel):
@@ -153,18 +152,11 @@ async def try_question(body: TryIn, user: CurrentUser = Depends(require_role("vi
     return await transfer.try_question(state, body.question, body.lang)
 
 
-async def read_upload(file: UploadFile) -> bytes:
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise HTTPException(413, "file larger than 5 MB")
-    return data
-
-
 @router.post("/import/validate", openapi_extra=role_extra("reviewer"))
 async def import_validate(file: UploadFile = File(...), user: CurrentUser = Depends(require_role("reviewer")),
                           state: AppState = Depends(app_state)) -> dict:
     """Check a .yml/.csv/.xlsx file and report what it would do; nothing is written to the entries."""
-    data = await read_upload(file)
+    data = await transfer.read_upload(file, state.settings.max_upload_bytes)
     with state.db.session() as s:
         return transfer.validate(s, user, file.filename or "upload", data)
 

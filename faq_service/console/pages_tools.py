@@ -38,9 +38,7 @@ async def import_validate(request: Request, user: CurrentUser = Depends(page_use
     if not isinstance(file, UploadFile) or not file.filename:
         return page(request, user, "transfer.html", status_code=422, report=None,
                     error=texts_for(request)["import_no_file"])
-    data = await file.read(5 * 1024 * 1024 + 1)
-    if len(data) > 5 * 1024 * 1024:
-        raise HTTPException(413, "file larger than 5 MB")
+    data = await transfer.read_upload(file, state.settings.max_upload_bytes)
     with state.db.session() as s:
         report = transfer.validate(s, user, file.filename, data)
     return page(request, user, "transfer.html", report=report, status_code=200 if report["valid"] else 422)

@@ -20,6 +20,17 @@ FORMATS = {"yaml": ("application/x-yaml", "yml"), "csv": ("text/csv; charset=utf
            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
 
 
+async def read_upload(file, limit: int) -> bytes:
+    """The uploaded file's bytes; 413 past `limit` (settings.max_upload_bytes, the limit the body-size
+    middleware also applies to the import routes)."""
+    from fastapi import HTTPException
+
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(413, f"file larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
 def _plan(session: Session, report: faq_io.ParseReport) -> list[dict]:
     """What applying would do to each entry, without writing anything."""
     plan = []

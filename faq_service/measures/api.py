@@ -2,6 +2,7 @@
 /console/reports) for ITA measures and the six-month report. Viewers read; editors edit."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
@@ -159,11 +160,15 @@ async def report_file(fy: int, half: int, fmt: str, lang: str = Query("th", patt
 
 
 # ------------------------------------------------------------------ console pages
-def _ctx_texts(request: Request) -> dict:
+@lru_cache(maxsize=1)
+def _console_texts() -> dict:
     import yaml
 
-    data = yaml.safe_load((Path(__file__).parent / "console.yml").read_text(encoding="utf-8"))
-    return data[request_lang(request)]
+    return yaml.safe_load((Path(__file__).parent / "console.yml").read_text(encoding="utf-8"))
+
+
+def _ctx_texts(request: Request) -> dict:
+    return _console_texts()[request_lang(request)]
 
 
 @pages.get("/measures")
