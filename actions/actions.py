@@ -16,8 +16,10 @@ import json
 import logging
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
+
+from pythainlp.util import thai_strftime
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -28,6 +30,7 @@ from actions.question_queue import QuestionQueue, new_idempotency_key
 
 logger = logging.getLogger(__name__)
 
+BANGKOK = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving; no tz database needed
 THAI_LETTER = re.compile(r"[\u0E01-\u0E5B]")
 QUEUE = QuestionQueue()
 QUEUE.start_background()  # deliver what an earlier process left behind
@@ -72,15 +75,22 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-def format_updated(value: Any) -> Optional[str]:
-    """The date part of an ISO timestamp (YYYY-MM-DD), language-neutral."""
+def format_updated(value: Any, lang: str) -> Optional[str]:
+    """An ISO timestamp as the day in Bangkok, the way a reader of `lang` writes dates: Thai with the
+    Buddhist Era (26 พ.ย. 2569), English as 26 Nov 2026. No date is shown for an unparseable one."""
     if not value:
         return None
     text = str(value)
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return text[:10]
+        return None
+    if stamp.tzinfo is None:  # the service stores UTC
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    day = stamp.astimezone(BANGKOK)
+    if lang == "th":
+        return thai_strftime(datetime(day.year, day.month, day.day), "%-d %b %Y")
+    return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
 def feedback_payload(intent: str, log_id: int) -> str:
@@ -175,13 +185,13 @@ class ActionAnswerFaq(Action):
 
         log_id = as_int(result.get("log_id"))
         if result.get("answered") and result.get("answer"):
-            updated = format_updated(result.get("updated_at"))
+            updated = format_updated(result.get("updated_at"), lang)
             if not updated and result.get("faq_id") is not None:
                 remaining = 2.8 - (time.monotonic() - started)
                 if remaining > 0.2:
                     try:
                         entry = await faq.get_faq(result["faq_id"], timeout_s=remaining)
-                        updated = format_updated((entry or {}).get("updated_at"))
+                        updated = format_updated((entry or {}).get("updated_at"), lang)
                     except FaqUnavailable:
                         updated = None
             utter_answer(dispatcher, lang, result["answer"], result.get("answer_lang"),
@@ -218,7 +228,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_faq_not_found")
             return [SlotSet("last_log_id", None)]
         utter_answer(dispatcher, lang, chosen["answer"], chosen["lang"],
-                     format_updated((entry or {}).get("updated_at")), (entry or {}).get("source_url"))
+                     format_updated((entry or {}).get("updated_at"), lang), (entry or {}).get("source_url"))
         return [SlotSet("last_log_id", None)]
 
 

@@ -34,23 +34,32 @@ HELDOUT = REPO_ROOT / "bench" / "heldout"
 console = Console()
 
 
+# visitor_tune.yml: visitor-style questions (typos, informal Thai, code-mixing, near-scope out-of-scope)
+# written later, without reading the report half; they only ever tune.
+TUNE_ONLY = ("visitor_tune.yml",)
+
+
 @dataclass
 class Item:
     id: str
     q: str
     lang: str
     expected: tuple[str, ...]  # empty: out of scope
+    tune_only: bool = False
 
     @property
     def split(self) -> str:
+        if self.tune_only:
+            return "tune"
         return "tune" if int(self.id.rsplit("-", 1)[1]) % 2 else "report"
 
 
 def load_items() -> list[Item]:
     items = []
-    for name in ("in_scope.yml", "out_of_scope.yml"):
+    for name in ("in_scope.yml", "out_of_scope.yml") + TUNE_ONLY:
         for raw in yaml.safe_load((HELDOUT / name).read_text(encoding="utf-8")):
-            items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ())))
+            items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()),
+                              tune_only=name in TUNE_ONLY))
     return items
 
 

@@ -74,7 +74,7 @@ actions: setup-bot
 	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run actions --actions actions --port $(ACTIONS_PORT)
 
 rasa: train
-	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run --enable-api --cors "*" --model $(BOT_MODEL) \
+	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run -i 127.0.0.1 --cors "*" --model $(BOT_MODEL) \
 	  --port $(RASA_PORT) --credentials bot/credentials.yml --endpoints bot/endpoints.yml
 
 # PDPA: deletes Rasa tracker events and action-queue files older than BOT_RETENTION_DAYS (default 30) from

@@ -22,14 +22,18 @@ $(AUDIT_STAMP): requirements/audit.txt
 	$(AUDIT_VENV)/bin/pip install -q -r requirements/audit.txt
 	touch $@
 
-# pip-audit of both environments → test-artifacts/pip-audit-{faq,bot}.json (+ .summary.json).
-# Needs PyPI's JSON API or OSV; when neither answers, the summary says so (nothing is audited).
+# pip-audit of both environments → test-artifacts/pip-audit-{faq,bot}.{json,summary.json,md}.
+# Sources in order: PyPI's JSON API, OSV (api.osv.dev), then a local OSV advisory snapshot when
+# THAMTOB_ADVISORY_DB names one (a directory of OSV YAML/JSON files, or the git dir of a snapshot of
+# pypa/advisory-database): `make audit THAMTOB_ADVISORY_DB=/path/to/advisory-database`. When no source
+# answers, the summary says so (`unaudited_reason`) and the target still succeeds.
+THAMTOB_ADVISORY_DB ?=
+AUDIT_RUN = $(VENV)/bin/python scripts/pip_audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit \
+	  --advisory-db "$(THAMTOB_ADVISORY_DB)"
 audit: $(AUDIT_STAMP) setup-faq setup-bot
 	@mkdir -p test-artifacts
-	$(VENV)/bin/python scripts/pip_audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit --name faq \
-	  --site $$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-	$(VENV)/bin/python scripts/pip_audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit --name bot \
-	  --site $$($(BOT_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+	$(AUDIT_RUN) --name faq --site $$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+	$(AUDIT_RUN) --name bot --site $$($(BOT_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
 # 50 simulated users for 60 s against /api/v1/ask (and the Rasa REST channel with BENCH_RASA=1).
 bench-load: setup-faq

@@ -72,12 +72,12 @@ make --no-print-directory -C "$REPO" train || exit 1
 start_bg actions bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run actions --actions actions \
   --port "$ACTIONS_PORT"
 actions_pid="${pids[-1]}"
-start_bg rasa bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run --enable-api --cors "*" \
+start_bg rasa bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run -i 127.0.0.1 --cors "*" \
   --model var/models/thamtob.tar.gz --port "$RASA_PORT" \
   --credentials bot/credentials.yml --endpoints bot/endpoints.yml
 rasa_pid="${pids[-1]}"
 wait_ready actions "http://127.0.0.1:$ACTIONS_PORT/health" 120 "$actions_pid"
-wait_ready rasa "http://127.0.0.1:$RASA_PORT/status" 300 "$rasa_pid"
+wait_ready rasa "http://127.0.0.1:$RASA_PORT/" 300 "$rasa_pid"
 
 cat <<MSG
 

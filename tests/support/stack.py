@@ -73,10 +73,10 @@ class BotStack:
                **self.rasa_env, **(extra_env or {})}
         return start(
             name,
-            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--model", str(MODEL),
+            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "-i", "127.0.0.1", "--cors", "*", "--model", str(MODEL),
              "--port", str(port), "--credentials", "bot/credentials.yml",
              "--endpoints", "bot/endpoints.yml"],
-            f"http://127.0.0.1:{port}", "/status", self.log_dir, env, deadline=300)
+            f"http://127.0.0.1:{port}", "/", self.log_dir, env, deadline=300)  # "/" answers once the model is loaded
 
     def stop_all(self) -> None:
         for proc in (self.rasa, self.actions, self.faq):
