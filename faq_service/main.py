@@ -19,6 +19,7 @@ from faq_service.deps import AppState
 from faq_service.faqs.api import router as faqs_router
 from faq_service.middleware import BodySizeLimit
 from faq_service.questions.api import router as questions_router
+from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.service import KnowledgeIndex
 from faq_service.settings import Settings, get_settings
@@ -93,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(settings.database_url)
         await asyncio.to_thread(prepare, db, settings.kb_path)
         state = AppState(settings, db, KnowledgeIndex(db, load_encoders(settings.encoder),
-                                                        settings.embedding_cache, settings.fusion_weights()))
+                                                        settings.embedding_cache, settings.fusion_weights(),
+                                                        load_decline_examples(settings.decline_examples)))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()
         syncer = asyncio.create_task(_sync_loop(state))

@@ -89,9 +89,11 @@ def export(session: Session, user, fmt: str) -> tuple[bytes, str, str]:
 async def try_question(state, question: str, lang: str | None, limit: int = 10) -> dict:
     """The live ranking for a question, with the fused, dense and lexical scores and the decision."""
     lang = lang if lang in ("th", "en") else detect_lang(question)
-    hits = await state.knowledge.search(question, lang, limit=limit)
+    ranked = await state.knowledge.search(question, lang, limit=limit)
+    hits = ranked.hits
     s = state.settings
-    decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions)
+    decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions,
+                      ranked.decline, s.decline_margin)
     with state.db.session() as session:
         entries = {e.id: e for e in session.scalars(select(FaqEntry).where(
             FaqEntry.id.in_([h.faq_id for h in hits])))} if hits else {}
@@ -103,4 +105,5 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
                    for i, h in enumerate(hits)]
     return {"question": question, "lang": lang, "outcome": decision.outcome,
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
+            "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,
             "ranking": ranking}

@@ -60,9 +60,10 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     if not state.knowledge.ready.is_set():
         raise HTTPException(503, "the knowledge base is still loading; try again shortly")
     lang = body.lang or detect_lang(body.question)
-    hits = await state.knowledge.search(body.question, lang)
+    ranking = await state.knowledge.search(body.question, lang)
     s = state.settings
-    decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions)
+    decision = decide(ranking.hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions,
+                      ranking.decline, s.decline_margin)
     try:
         return await run_in_threadpool(_answer_and_log, state, body, lang, decision, started)
     except IntegrityError:  # the same idempotency key was stored concurrently: answer with that row

