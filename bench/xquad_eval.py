@@ -163,9 +163,8 @@ def run(benchmark: str, alternates: int, encoder: str, windows: int, no_tune: bo
     """alternates=0: every question against answer-only entries; alternates=N: the first N questions
     of each paragraph are the entry's question texts and only the rest are asked (the FAQ form)."""
     started = time.time()
-    current = Settings().fusion_weights()
-    if windows:
-        current = replace(current, passage_windows=windows)
+    # The service's weights with the windows asked for (0: off, whatever the service's default is).
+    current = replace(Settings().fusion_weights(), passage_windows=windows)
     paragraphs, _ = X.load()
     qs = X.held_out(alternates)
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,7 +174,7 @@ def run(benchmark: str, alternates: int, encoder: str, windows: int, no_tune: bo
         vecs_th = encode_queries(knowledge, [q.th for q in qs])
         vecs_en = encode_queries(knowledge, [q.en for q in qs])
         tuned, tune_info = (None, {}) if no_tune else tune(index, keys, qs, vecs_th, vecs_en)
-        if tuned is not None and windows:
+        if tuned is not None:
             tuned = replace(tuned, passage_windows=windows)
         results = {}
         report = np.array([q.split == "report" for q in qs])

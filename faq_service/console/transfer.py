@@ -93,7 +93,7 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     hits = ranked.hits
     s = state.settings
     decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions,
-                      ranked.decline, s.decline_margin)
+                      lambda: ranked.decline, s.decline_margin)
     with state.db.session() as session:
         entries = {e.id: e for e in session.scalars(select(FaqEntry).where(
             FaqEntry.id.in_([h.faq_id for h in hits])))} if hits else {}

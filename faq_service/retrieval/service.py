@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 from faq_service.db import Database
 from faq_service.faqs import service as faqs
@@ -27,20 +29,28 @@ class Decision:
         return self.hits[0] if self.hits else None
 
 
-@dataclass
 class Ranking:
-    hits: list[Hit]
-    decline: float = 0.0  # the closest decline example's score (retrieval/declines.py); 0: none
+    """The ranked entries, and the closest decline example's score (retrieval/declines.py), which is
+    worked out only when asked for: only a question that would be answered needs it."""
+
+    def __init__(self, hits: list[Hit], decline: Callable[[], float] = lambda: 0.0):
+        self.hits = hits
+        self._decline = decline
+
+    @cached_property
+    def decline(self) -> float:
+        return self._decline()
 
 
-def decide(hits: list[Hit], answer_threshold: float, suggest_threshold: float,
-           max_suggestions: int, decline: float = 0.0, decline_margin: float | None = None) -> Decision:
+def decide(hits: list[Hit], answer_threshold: float, suggest_threshold: float, max_suggestions: int,
+           decline: float | Callable[[], float] = 0.0, decline_margin: float | None = None) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined."""
-    ahead = decline_margin is None or (bool(hits) and hits[0].score - decline >= decline_margin)
-    if hits and hits[0].score >= answer_threshold and ahead:
-        return Decision("answered", hits)
+    "did you mean" entries. None: declined. `decline` may be a function, called only when needed."""
+    if hits and hits[0].score >= answer_threshold:
+        closest = decline() if callable(decline) else decline
+        if decline_margin is None or hits[0].score - closest >= decline_margin:
+            return Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
@@ -89,5 +99,6 @@ class KnowledgeIndex:
         return self.rank(question, vectors, lang, limit)
 
     def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
+        declines, weights = self.declines, self.index.weights
         return Ranking(self.index.search(question, vectors, lang, limit),
-                       self.declines.score(question, vectors, lang, self.index.weights))
+                       lambda: declines.score(question, vectors, lang, weights))

@@ -30,6 +30,7 @@ _WORD = re.compile(r"[\w\u0e00-\u0e7f.]+", re.UNICODE)
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
+@lru_cache(maxsize=4096)  # the same question is normalised by validation, encoding and tokenising
 def normalize(text: str) -> str:
     """NFC, one spelling of sara am, no zero-width or control characters, collapsed whitespace."""
     text = unicodedata.normalize("NFC", text)
@@ -80,6 +81,11 @@ def _stopwords() -> frozenset[str]:
 
 def tokenize(text: str) -> list[str]:
     """Lexical tokens: newmm words for Thai (agency names kept whole), lower-cased English words."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)  # a question is tokenised for the entries and again for the decline examples
+def _tokens(text: str) -> tuple[str, ...]:
     text = FULL_NAMES.sub(" tceb ", normalize(text)).lower().translate(_THAI_DIGITS)
     tokens = []
     for chunk in word_tokenize(text, engine="newmm", custom_dict=_dictionary(), keep_whitespace=False):
@@ -89,4 +95,4 @@ def tokenize(text: str) -> list[str]:
                 tokens.append(tok)
                 if len(tok) > 4 and _THAI.match(tok) and tok not in AGENCY_TERMS:
                     tokens.extend(p for p in _compound_parts(tok) if p not in _stopwords())
-    return tokens
+    return tuple(tokens)
