@@ -18,6 +18,8 @@ setup-bot: $(BOT_STAMP)
 
 $(BOT_STAMP): requirements/bot.txt
 	test -x $(BOT_VENV)/bin/python || $(PY310) -m venv $(BOT_VENV)
+	# Python 3.10's bundled pip (23.0) has known advisories (docs/security.md).
+	$(BOT_VENV)/bin/pip install -q --upgrade pip==26.3
 	$(BOT_VENV)/bin/pip install -q -r requirements/bot.txt
 	$(RASA) telemetry disable >/dev/null
 	touch $@
