@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     suggest_threshold: float = Field(0.39, alias="THAMTOB_SUGGEST_THRESHOLD")
     max_suggestions: int = 3
     # Out-of-scope example questions; a question closer to one of them than to the best entry by less
-    # than the margin is not answered (faq_service/retrieval/declines.py). Margin unset: no such check.
+    # than the margin is not answered (faq_service/retrieval/declines.py). No examples file: no such check.
     decline_examples: Path = Field(REPO_ROOT / "data" / "retrieval" / "decline_examples.yml",
                                    alias="THAMTOB_DECLINE_EXAMPLES")
     decline_margin: float | None = Field(0.1, alias="THAMTOB_DECLINE_MARGIN")
