@@ -190,6 +190,11 @@ def test_question_text_is_escaped_on_the_review_page(sqlite_staff_service, new_p
     for p in PAYLOADS:
         r = httpx.post(f"{svc.url}/api/v1/ask", json={"question": p, "channel": "<b>chan</b>"}, timeout=60)
         assert r.status_code == 200
+        # A thumbs down puts the question on the review page whatever the retrieval decided (a payload
+        # followed by "opening hours?" may well be answered).
+        fb = httpx.post(f"{svc.url}/api/v1/feedback", json={"log_id": r.json()["log_id"], "helpful": False},
+                        timeout=30)
+        assert fb.status_code == 204
     page = new_page(bypass_csp=True)  # only escaping stands between the payloads and the page
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
