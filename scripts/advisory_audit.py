@@ -164,9 +164,11 @@ def severity(advisory: dict) -> dict | None:
         kind, vector = str(entry.get("type", "")), str(entry.get("score", "")).strip()
         try:
             if kind.startswith("CVSS_V4"):
-                score, rating = float(CVSS4(vector).base_score), CVSS4(vector).severity
+                v4 = CVSS4(vector)
+                score, rating = float(v4.base_score), v4.severity
             elif kind.startswith("CVSS_V3"):
-                score, rating = float(CVSS3(vector).scores()[0]), CVSS3(vector).severities()[0]
+                v3 = CVSS3(vector)
+                score, rating = float(v3.scores()[0]), v3.severities()[0]
             else:
                 continue
         except CVSSError:

@@ -92,8 +92,7 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     ranked = await state.knowledge.search(question, lang, limit=limit)
     hits = ranked.hits
     s = state.settings
-    decision = decide(hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions,
-                      lambda: ranked.decline, s.decline_margin)
+    decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
     with state.db.session() as session:
         entries = {e.id: e for e in session.scalars(select(FaqEntry).where(
             FaqEntry.id.in_([h.faq_id for h in hits])))} if hits else {}

@@ -62,8 +62,7 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     lang = body.lang or detect_lang(body.question)
     ranking = await state.knowledge.search(body.question, lang)
     s = state.settings
-    decision = decide(ranking.hits, s.answer_threshold, s.suggest_threshold, s.max_suggestions,
-                      lambda: ranking.decline, s.decline_margin)
+    decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
     try:
         return await run_in_threadpool(_answer_and_log, state, body, lang, decision, started)
     except IntegrityError:  # the same idempotency key was stored concurrently: answer with that row

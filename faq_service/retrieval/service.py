@@ -12,7 +12,7 @@ from faq_service.db import Database
 from faq_service.faqs import service as faqs
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
-from faq_service.retrieval.declines import DeclineExamples
+from faq_service.retrieval.declines import decline_docs
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import detect_lang
@@ -42,14 +42,14 @@ class Ranking:
         return self._decline()
 
 
-def decide(hits: list[Hit], answer_threshold: float, suggest_threshold: float, max_suggestions: int,
-           decline: float | Callable[[], float] = 0.0, decline_margin: float | None = None) -> Decision:
+def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
+           decline_margin: float | None = None) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined. `decline` may be a function, called only when needed."""
+    "did you mean" entries. None: declined."""
+    hits = ranking.hits
     if hits and hits[0].score >= answer_threshold:
-        closest = decline() if callable(decline) else decline
-        if decline_margin is None or hits[0].score - closest >= decline_margin:
+        if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
             return Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
@@ -64,8 +64,9 @@ class KnowledgeIndex:
         cache = EmbeddingCache(cache_path)
         self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
         self.queries = BatchingQueryEncoder(encoders)
-        self._decline_texts = list(decline_examples)
-        self.declines = DeclineExamples([], [])  # encoded in load()/sync(): the vectors take a while
+        # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
+        self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
+        self._decline_docs = decline_docs(list(decline_examples))
         self.seen_seq = -1
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
@@ -81,8 +82,8 @@ class KnowledgeIndex:
                 published = [faqs.to_doc(e) for e in changed if e.status == "published" and e.languages()]
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
             self.index.upsert(published, gone)
-            if len(self.declines) != len(self._decline_texts):
-                self.declines = DeclineExamples(self._decline_texts, self.index.encoders)
+            if self._decline_docs and not len(self.declines):
+                self.declines.upsert(self._decline_docs)
             self.seen_seq = version
             return len(changed)
 
@@ -98,7 +99,18 @@ class KnowledgeIndex:
         vectors = await self.queries.encode(question)
         return self.rank(question, vectors, lang, limit)
 
+    @property
+    def weights(self) -> FusionWeights:
+        return self.index.weights
+
+    @weights.setter
+    def weights(self, weights: FusionWeights) -> None:
+        """The entries and the decline examples are always scored alike."""
+        self.index.weights = self.declines.weights = weights
+
     def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
-        declines, weights = self.declines, self.index.weights
-        return Ranking(self.index.search(question, vectors, lang, limit),
-                       lambda: declines.score(question, vectors, lang, weights))
+        def closest_decline() -> float:
+            hits = self.declines.search(question, vectors, lang, limit=1)
+            return hits[0].score if hits else 0.0
+
+        return Ranking(self.index.search(question, vectors, lang, limit), closest_decline)
