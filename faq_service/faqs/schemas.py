@@ -6,13 +6,23 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from faq_service.faqs.models import STATUSES
-from faq_service.retrieval.text import normalize
+from faq_service.retrieval.text import normalize, reject_nul_and_surrogates
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 
 
-class LangBlock(BaseModel):
+class _NoNul(BaseModel):
+    """Refuses NUL and lone surrogates in every field, as the public API does (questions/schemas.py)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        return reject_nul_and_surrogates(value)
+
+
+class LangBlock(_NoNul):
 
     question: str = Field(min_length=1, max_length=1000)
     answer: str = Field(min_length=1, max_length=8000)
@@ -33,8 +43,7 @@ class LangBlock(BaseModel):
         return list(dict.fromkeys(v for v in cleaned if v))
 
 
-class EntryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EntryIn(_NoNul):
 
     key: str
     category: str = Field("general", min_length=1, max_length=80)

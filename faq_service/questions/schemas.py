@@ -1,21 +1,12 @@
 """Request and response bodies of the public question API."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from faq_service.retrieval.text import normalize
-
-_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
-
-
-def reject_nul_and_surrogates(value):
-    if isinstance(value, str) and _FORBIDDEN.search(value):
-        raise ValueError("text contains a NUL character or an invalid (surrogate) code point")
-    return value
+from faq_service.retrieval.text import normalize, reject_nul_and_surrogates
 
 
 def clean_question(value: str) -> str:

@@ -28,6 +28,16 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 _LATIN = re.compile("[A-Za-z]")
 _WORD = re.compile(r"[\w\u0e00-\u0e7f.]+", re.UNICODE)
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
+def reject_nul_and_surrogates(value):
+    """Refuse (ValueError) a NUL or a lone surrogate in a string, or in a list of strings: they are not
+    text anyone typed, and normalize() would otherwise turn a NUL silently into a space."""
+    for item in value if isinstance(value, list) else (value,):
+        if isinstance(item, str) and _FORBIDDEN.search(item):
+            raise ValueError("text contains a NUL character or an invalid (surrogate) code point")
+    return value
 
 
 @lru_cache(maxsize=4096)  # the same question is normalised by validation, encoding and tokenising
