@@ -1,7 +1,8 @@
 """Engine, sessions and the declarative base shared by every domain's models."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -51,10 +52,23 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite takes one writer at a time, and a writer that finds the database locked polls with
+        # sleeps (its busy handler backs off from 1 up to 100 ms), so concurrent question-log writes
+        # idled for tens of milliseconds under load. Writers of this process queue on a lock instead
+        # and each starts the moment the previous one commits. PostgreSQL needs no such queue.
+        self._write_queue = threading.Lock() if url.startswith("sqlite") else nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any error."""
         with self.sessions() as s:
             with s.begin():
+                yield s
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """session() for a transaction that writes, on the hot paths (questions, feedback): on SQLite,
+        after the writes of this process that came first."""
+        with self._write_queue:
+            with self.session() as s:
                 yield s

@@ -23,7 +23,7 @@ def _pick_lang(entry: FaqEntry, lang: str) -> str:
 
 def _answer_and_log(state: AppState, body: AskIn, lang: str, decision: Decision, started: float) -> AskOut:
     """One transaction: read the answering entry and store the log row before anything is returned."""
-    with state.db.session() as s:
+    with state.db.write_session() as s:
         entry = s.get(FaqEntry, decision.top.faq_id) if decision.outcome == "answered" else None
         if entry is not None and (entry.status != "published" or not entry.languages()):
             entry = None  # unpublished between search and read: do not answer with it
@@ -71,7 +71,7 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
 
 @router.post("/feedback", status_code=204, response_class=Response)
 def feedback(body: FeedbackIn, state: AppState = Depends(app_state)) -> Response:
-    with state.db.session() as s:
+    with state.db.write_session() as s:
         if not questions.set_feedback(s, body.log_id, body.helpful, body.comment):
             raise HTTPException(404, f"no question with log_id {body.log_id}")
     return Response(status_code=204)

@@ -63,7 +63,7 @@ def record_turn(db: Database, idempotency_key: str, **fields) -> tuple[QuestionL
     if row is not None:
         return row, False
     try:
-        with db.session() as s:
+        with db.write_session() as s:
             return log_question(s, idempotency_key=idempotency_key, **fields), True
     except IntegrityError:  # a concurrent retry with the same key won the race
         row = existing()
