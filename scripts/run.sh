@@ -68,7 +68,7 @@ wait_ready faq_service "http://127.0.0.1:$FAQ_PORT/readyz" 300
 # 2. the model: `make train` retrains only when the training data or the bot config changed
 make --no-print-directory -C "$REPO" train || exit 1
 
-# 3. the action server and Rasa (REST + socket.io, CORS for the web page)
+# 3. the action server and Rasa (the guarded REST channel, CORS for the web page)
 start_bg actions bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run actions --actions actions \
   --port "$ACTIONS_PORT"
 actions_pid="${pids[-1]}"
@@ -85,7 +85,6 @@ ThamTob is running (Ctrl-C stops everything):
   Web chat page   http://127.0.0.1:$FAQ_PORT/
   FAQ API docs    http://127.0.0.1:$FAQ_PORT/docs
   Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
-  Rasa socket.io  http://127.0.0.1:$RASA_PORT/socket.io
   Action server   http://127.0.0.1:$ACTIONS_PORT/webhook
   Logs            $LOG_DIR/
 MSG

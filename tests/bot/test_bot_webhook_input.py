@@ -138,3 +138,13 @@ def test_odd_but_valid_text_gets_a_reply_and_is_logged_whole(bot_stack, name, me
     assert len(rows) == 1, (rows, rows_like(bot_stack, m))
     assert rows[0]["channel"] == "rest"
     assert all(r["question_text"] == expected for r in rows_like(bot_stack, m))
+
+
+def test_no_unguarded_channel_is_served(bot_stack):
+    """Only the guarded REST channel takes messages: socket.io (which would skip its checks and limits)
+    and Rasa's HTTP API (no --enable-api) are not served."""
+    polling = httpx.get(f"{bot_stack.rasa.url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                        timeout=DEADLINE_S)
+    assert polling.status_code == 404, polling.text[:200]
+    api = httpx.post(f"{bot_stack.rasa.url}/model/parse", json={"text": "hello"}, timeout=DEADLINE_S)
+    assert api.status_code in (403, 404), api.status_code
