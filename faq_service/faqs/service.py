@@ -17,7 +17,7 @@ def kb_version(session: Session) -> int:
     return session.scalar(select(KbState.version).where(KbState.id == 1)) or 0
 
 
-def _next_version(session: Session) -> int:
+def next_version(session: Session) -> int:
     """Raise the shared change counter; the UPDATE also serialises concurrent writers on this row."""
     session.execute(update(KbState).where(KbState.id == 1).values(version=KbState.version + 1))
     return kb_version(session)
@@ -31,7 +31,7 @@ def snapshot(entry: FaqEntry) -> dict:
 
 def record_change(session: Session, entry: FaqEntry, action: str, author: str) -> None:
     """Stamp the entry with a new sequence number and keep the change in the history table."""
-    entry.seq = _next_version(session)
+    entry.seq = next_version(session)
     entry.updated_at = utcnow()
     entry.author = author
     session.flush()

@@ -6,15 +6,22 @@ the entry really answers. A fixed threshold cannot tell the two apart; what can 
 even closer to a known out-of-scope question. Each example is indexed as an entry of its own (a
 RetrievalIndex beside the knowledge base's, sharing its encoders and fusion weights), so it is scored
 exactly like an entry; the best one's score is the question's decline score, and the answer rule
-(retrieval/service.decide) answers only when the top entry beats it by the tuned margin."""
+(retrieval/service.decide) answers only when the top entry beats it by the tuned margin.
+
+Staff add more from the review console ("out of scope": a cluster of logged questions the service
+answered or nearly answered although TCEB does not answer them); those live in the database
+(retrieval/models.DeclineExample) and reach every process's index at its next sync."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from faq_service.retrieval.index import EntryDoc
-from faq_service.retrieval.text import detect_lang
+from faq_service.retrieval.models import DeclineExample
+from faq_service.retrieval.text import detect_lang, normalize
 
 
 def load_decline_examples(path: Path | None) -> list[str]:
@@ -30,3 +37,20 @@ def load_decline_examples(path: Path | None) -> list[str]:
 def decline_docs(texts: list[str]) -> list[EntryDoc]:
     """Each example as an entry with only a question (ids are positions, not knowledge-base ids)."""
     return [EntryDoc(i, 1, {detect_lang(text): text}, {}, {}) for i, text in enumerate(texts, start=1)]
+
+
+def added_since(session: Session, seq: int) -> list[EntryDoc]:
+    """Staff-added examples newer than kb_state version `seq`, as entries with negative ids (the
+    file's examples have 1..n)."""
+    rows = session.scalars(select(DeclineExample).where(DeclineExample.seq > seq).order_by(DeclineExample.id))
+    return [EntryDoc(-row.id, 1, {detect_lang(row.text): row.text}, {}, {}) for row in rows]
+
+
+def add(session: Session, texts: list[str], seq: int, signature: str | None, username: str) -> list[str]:
+    """Store the texts not stored yet (compared after normalising); returns those added."""
+    wanted = list(dict.fromkeys(t for t in (normalize(x) for x in texts) if t))
+    known = set(session.scalars(select(DeclineExample.text).where(DeclineExample.text.in_(wanted)))) if wanted else set()
+    added = [t for t in wanted if t not in known]
+    for text in added:
+        session.add(DeclineExample(text=text, seq=seq, signature=signature, added_by=username))
+    return added

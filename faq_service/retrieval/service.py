@@ -12,7 +12,7 @@ from faq_service.db import Database
 from faq_service.faqs import service as faqs
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
-from faq_service.retrieval.declines import decline_docs
+from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import detect_lang
@@ -66,7 +66,8 @@ class KnowledgeIndex:
         self.queries = BatchingQueryEncoder(encoders)
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
-        self._decline_docs = decline_docs(list(decline_examples))
+        self._decline_docs = decline_store.decline_docs(list(decline_examples))
+        self._file_declines_loaded = False
         self.seen_seq = -1
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
@@ -81,9 +82,13 @@ class KnowledgeIndex:
                 changed = faqs.entries_changed_since(s, self.seen_seq)
                 published = [faqs.to_doc(e) for e in changed if e.status == "published" and e.languages()]
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
+                staff_declines = decline_store.added_since(s, self.seen_seq)
             self.index.upsert(published, gone)
-            if self._decline_docs and not len(self.declines):
-                self.declines.upsert(self._decline_docs)
+            if not self._file_declines_loaded:
+                staff_declines = self._decline_docs + staff_declines
+                self._file_declines_loaded = True
+            if staff_declines:
+                self.declines.upsert(staff_declines)
             self.seen_seq = version
             return len(changed)
 

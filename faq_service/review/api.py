@@ -84,6 +84,14 @@ def draft(signature: str, body: EntryIn, user: CurrentUser = Depends(require_rol
     return _run(state, review.draft, user, signature, body)
 
 
+@router.post("/clusters/{signature}/out-of-scope", openapi_extra=role_extra("reviewer"))
+def out_of_scope(signature: str, user: CurrentUser = Depends(require_role("reviewer")),
+                 state: AppState = Depends(app_state)) -> dict:
+    """TCEB does not answer these: the cluster's questions become decline examples, so questions like
+    them are no longer answered from the knowledge base (live within seconds)."""
+    return _run(state, review.out_of_scope, user, signature)
+
+
 @router.post("/clusters/{signature}/dismiss", openapi_extra=role_extra("editor"))
 def dismiss(signature: str, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
             state: AppState = Depends(app_state)) -> dict:
@@ -124,6 +132,13 @@ async def draft_form(request: Request, signature: str, user: CurrentUser = Depen
         raise HTTPException(422, _problems(exc))
     result = _run(state, review.draft, user, signature, data)
     return see_other(f"/console/entries/{result['faq_id']}?flash=flash_created")
+
+
+@pages.post("/{signature}/out-of-scope")
+async def out_of_scope_form(signature: str, user: CurrentUser = Depends(page_user("reviewer")),
+                            state: AppState = Depends(app_state)):
+    _run(state, review.out_of_scope, user, signature)
+    return see_other("/console/review?flash=flash_out_of_scope")
 
 
 @pages.post("/{signature}/dismiss")

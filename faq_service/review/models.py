@@ -1,5 +1,5 @@
 """Unanswered-question review: clusters as last shown (by a stable signature) and what staff decided
-for each question (accepted into an entry, turned into a draft, or dismissed)."""
+for each question (accepted into an entry, turned into a draft, marked out of scope, or dismissed)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,7 +17,7 @@ class ReviewCluster(Base):
     signature: Mapped[str] = mapped_column(String(40), primary_key=True)
     member_ids: Mapped[list] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|accepted|drafted|dismissed
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|accepted|drafted|out_of_scope|dismissed
     reason: Mapped[str | None] = mapped_column(Text)
     faq_id: Mapped[int | None] = mapped_column(Integer)
     resolved_by: Mapped[str | None] = mapped_column(String(80))

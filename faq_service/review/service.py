@@ -1,6 +1,6 @@
 """Unanswered-question review (active learning): the declined, suggestion-only and 👎 questions of a
 period, clustered by meaning; for each cluster staff add questions as alternates of an entry, start a
-draft entry, or dismiss it. Decisions are kept per question, so a dealt-with cluster comes back only
+draft entry, mark it out of scope (its questions become decline examples), or dismiss it. Decisions are kept per question, so a dealt-with cluster comes back only
 when new questions join it."""
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from faq_service.console import entries as entry_service
 from faq_service.db import utcnow
+from faq_service.faqs import service as faqs
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.schemas import EntryIn
 from faq_service.questions.models import QuestionLog
+from faq_service.retrieval import declines
 from faq_service.retrieval.text import normalize
 from faq_service.review.models import ReviewCluster, ReviewResolution
 from faq_service.staff.audit import audit
@@ -218,3 +220,16 @@ def dismiss(session: Session, user, sig: str, reason: str) -> dict:
     resolved = _resolve(session, user, cluster, "dismissed", None, reason[:500])
     audit(session, user, "review.dismiss", sig, {"reason": reason[:500], "resolved": resolved})
     return {"resolved": resolved}
+
+
+def out_of_scope(session: Session, user, sig: str) -> dict:
+    """The cluster's questions become decline examples (retrieval/declines.py): questions like them
+    are no longer answered from the knowledge base, in every process from its next index sync."""
+    cluster = _cluster(session, sig)
+    texts = [t for t in member_texts(session, cluster) if len(t) <= 1000]
+    if not texts:
+        raise ValueError("the cluster has no question to add")
+    added = declines.add(session, texts, faqs.next_version(session), sig, user.username)
+    resolved = _resolve(session, user, cluster, "out_of_scope", None)
+    audit(session, user, "review.out_of_scope", sig, {"added": added, "resolved": resolved})
+    return {"added": added, "resolved": resolved}

@@ -4,6 +4,8 @@
   page (the whole bot stack: faq_service + action server + Rasa) and get the new answer; a revision
   of a published entry does not change the chat's answer until it is published;
 * accept a cluster on the review page: the same question is answered within 2 s;
+* mark a wrongly answered cluster out of scope on the review page (Thai console): the same question is
+  no longer answered within 2 s;
 * question text planted through POST /api/v1/ask (<script>, event handlers, template syntax) is shown
   as text on the review page and never runs (checked with the page's CSP bypassed).
 
@@ -172,6 +174,28 @@ def test_accept_a_cluster_on_the_review_page(sqlite_staff_service, new_page):
     body = wait_for(answered_by(svc, questions[0], made["id"]), 2)
     assert body and time.monotonic() - accepted <= 2.5, body
     assert page.locator("section.cluster", has_text=questions[0]).count() == 0
+
+
+def test_mark_a_cluster_out_of_scope_on_the_review_page(sqlite_staff_service, new_page):
+    svc = sqlite_staff_service
+    question = "What colour is TCEB's logo?"  # not in the knowledge base, yet answered until marked
+    first = svc.ask(question, channel="web")
+    assert first["answered"], f"precondition: answered before it is marked ({first})"
+    assert httpx.post(f"{svc.url}/api/v1/feedback", json={"log_id": first["log_id"], "helpful": False}).status_code == 204
+
+    page = new_page(locale="th-TH")
+    login(page, svc.url, "reviewer-user")
+    page.goto(svc.url + "/console/review")
+    section = page.locator("section.cluster", has_text=question)
+    section.wait_for()
+    section.locator("summary", has_text="นอกขอบเขต").click()
+    shot(page, "review-out-of-scope")
+    section.locator("button.out-of-scope-button").click()
+    page.wait_for_url(re.compile(r"flash=flash_out_of_scope"))
+    marked = time.monotonic()
+    assert page.locator("section.cluster", has_text=question).count() == 0
+    body = wait_for(lambda: (lambda b: b if not b["answered"] else None)(svc.ask(question)), 2)
+    assert body and time.monotonic() - marked <= 2.5, "still answered 2 s after it was marked"
 
 
 # ------------------------------------------------------------------ 3. escaping

@@ -103,3 +103,31 @@ def test_draft_entry_from_a_cluster(staff_service):
         assert _cluster_with(_clusters(editor), question) is None
         assert editor.post(f"/api/v1/staff/review/clusters/{'0' * 40}/dismiss",
                            json={"reason": "x"}).status_code == 404
+
+
+# An out-of-scope question that the knowledge base answers (wrongly) until staff mark it.
+DOG = "Can I bring my dog to the TCEB office?"
+
+
+def test_out_of_scope_cluster_becomes_decline_examples(staff_service):
+    before = staff_service.ask(DOG)
+    assert before["answered"], f"precondition: {DOG!r} is answered before it is marked out of scope ({before})"
+    assert httpx.post(f"{staff_service.url}/api/v1/feedback",
+                      json={"log_id": before["log_id"], "helpful": False}).status_code == 204
+
+    with staff_service.client("viewer") as viewer, staff_service.client("editor") as editor, \
+            staff_service.client("reviewer") as reviewer:
+        dog = _cluster_with(_clusters(viewer), DOG)
+        assert dog is not None and dog["outcomes"].get("thumbs_down") >= 1
+        url = f"/api/v1/staff/review/clusters/{dog['signature']}/out-of-scope"
+        assert editor.post(url).status_code == 403  # a reviewer's decision, like accepting
+        r = reviewer.post(url)
+        assert r.status_code == 200 and DOG in r.json()["added"] and r.json()["resolved"] >= 1
+        marked_at = time.monotonic()
+        assert _cluster_with(_clusters(viewer), DOG) is None  # dealt with (until new questions join it)
+        after = wait_for(lambda: (lambda b: b if not b["answered"] else None)(staff_service.ask(DOG)), 2)
+        assert after and time.monotonic() - marked_at <= 2.5, "still answered 2 s after it was marked"
+        assert after["answer"] is None and after["faq_id"] is None
+        assert reviewer.post("/api/v1/staff/review/clusters/0000/out-of-scope").status_code == 404
+    # questions the knowledge base does answer still get their answer
+    assert staff_service.ask("What is TCEB's e-mail address?")["answered"]
