@@ -19,6 +19,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faq_service.db import is_row_id, utcnow
 from faq_service.retrieval.index import EntryDoc
 from faq_service.retrieval.models import DeclineExample
 from faq_service.retrieval.text import detect_lang, normalize
@@ -39,18 +40,39 @@ def decline_docs(texts: list[str]) -> list[EntryDoc]:
     return [EntryDoc(i, 1, {detect_lang(text): text}, {}, {}) for i, text in enumerate(texts, start=1)]
 
 
-def added_since(session: Session, seq: int) -> list[EntryDoc]:
-    """Staff-added examples newer than kb_state version `seq`, as entries with negative ids (the
-    file's examples have 1..n)."""
+def changed_since(session: Session, seq: int) -> tuple[list[EntryDoc], set[int]]:
+    """Staff-added examples changed after kb_state version `seq`: the live ones as entries with negative
+    ids (the file's examples have 1..n), and the ids of the removed ones."""
     rows = session.scalars(select(DeclineExample).where(DeclineExample.seq > seq).order_by(DeclineExample.id))
-    return [EntryDoc(-row.id, 1, {detect_lang(row.text): row.text}, {}, {}) for row in rows]
+    live, removed = [], set()
+    for row in rows:
+        if row.removed_at is None:
+            live.append(EntryDoc(-row.id, 1, {detect_lang(row.text): row.text}, {}, {}))
+        else:
+            removed.add(-row.id)
+    return live, removed
 
 
 def add(session: Session, texts: list[str], seq: int, signature: str | None, username: str) -> list[str]:
-    """Store the texts not stored yet (compared after normalising); returns those added."""
+    """Store the texts not live yet (compared after normalising); returns those added."""
     wanted = list(dict.fromkeys(t for t in (normalize(x) for x in texts) if t))
-    known = set(session.scalars(select(DeclineExample.text).where(DeclineExample.text.in_(wanted)))) if wanted else set()
+    known = set(session.scalars(select(DeclineExample.text).where(
+        DeclineExample.text.in_(wanted), DeclineExample.removed_at.is_(None)))) if wanted else set()
     added = [t for t in wanted if t not in known]
     for text in added:
         session.add(DeclineExample(text=text, seq=seq, signature=signature, added_by=username))
     return added
+
+
+def live(session: Session) -> list[DeclineExample]:
+    """The staff-added examples in use, newest first."""
+    return list(session.scalars(select(DeclineExample).where(DeclineExample.removed_at.is_(None))
+                                .order_by(DeclineExample.id.desc())))
+
+
+def remove(session: Session, example_id: int, seq: int, username: str) -> DeclineExample:
+    row = session.get(DeclineExample, example_id) if is_row_id(example_id) else None
+    if row is None or row.removed_at is not None:
+        raise LookupError(f"no out-of-scope example {example_id}")
+    row.removed_by, row.removed_at, row.seq = username, utcnow(), seq
+    return row

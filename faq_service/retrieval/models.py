@@ -21,3 +21,6 @@ class DeclineExample(Base):
     signature: Mapped[str | None] = mapped_column(String(40))  # the review cluster it came from
     added_by: Mapped[str] = mapped_column(String(80))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Removed by staff (kept for the audit trail); seq is raised again so every process drops it.
+    removed_by: Mapped[str | None] = mapped_column(String(80))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -82,13 +82,13 @@ class KnowledgeIndex:
                 changed = faqs.entries_changed_since(s, self.seen_seq)
                 published = [faqs.to_doc(e) for e in changed if e.status == "published" and e.languages()]
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
-                staff_declines = decline_store.added_since(s, self.seen_seq)
+                staff_declines, removed_declines = decline_store.changed_since(s, self.seen_seq)
             self.index.upsert(published, gone)
             if not self._file_declines_loaded:
                 staff_declines = self._decline_docs + staff_declines
                 self._file_declines_loaded = True
-            if staff_declines:
-                self.declines.upsert(staff_declines)
+            if staff_declines or removed_declines:
+                self.declines.upsert(staff_declines, removed_declines)
             self.seen_seq = version
             return len(changed)
 

@@ -92,6 +92,19 @@ def out_of_scope(signature: str, user: CurrentUser = Depends(require_role("revie
     return _run(state, review.out_of_scope, user, signature)
 
 
+@router.get("/decline-examples", openapi_extra=role_extra("viewer"))
+def list_decline_examples(user: CurrentUser = Depends(require_role("viewer")),
+                          state: AppState = Depends(app_state)) -> dict:
+    """Out-of-scope examples added from this console (not those of data/retrieval/decline_examples.yml)."""
+    return {"items": _run(state, review.decline_examples)}
+
+
+@router.post("/decline-examples/{example_id}/remove", openapi_extra=role_extra("reviewer"))
+def remove_decline_example(example_id: int, user: CurrentUser = Depends(require_role("reviewer")),
+                           state: AppState = Depends(app_state)) -> dict:
+    return _run(state, review.remove_decline_example, user, example_id)
+
+
 @router.post("/clusters/{signature}/dismiss", openapi_extra=role_extra("editor"))
 def dismiss(signature: str, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
             state: AppState = Depends(app_state)) -> dict:
@@ -106,6 +119,7 @@ async def review_page(request: Request, since: str = "", until: str = "", flash:
     items = await _clusters(state, start, end)
     t = texts_for(request)
     return page(request, user, "review.html", clusters=items, since=start.date().isoformat(),
+                decline_examples=_run(state, review.decline_examples),
                 until=(end - timedelta(seconds=1)).date().isoformat(), flash=t.get(flash, "") if flash else "")
 
 
@@ -139,6 +153,13 @@ async def out_of_scope_form(signature: str, user: CurrentUser = Depends(page_use
                             state: AppState = Depends(app_state)):
     _run(state, review.out_of_scope, user, signature)
     return see_other("/console/review?flash=flash_out_of_scope")
+
+
+@pages.post("/decline-examples/{example_id}/remove")
+async def remove_decline_example_form(example_id: int, user: CurrentUser = Depends(page_user("reviewer")),
+                                      state: AppState = Depends(app_state)):
+    _run(state, review.remove_decline_example, user, example_id)
+    return see_other("/console/review?flash=flash_example_removed")
 
 
 @pages.post("/{signature}/dismiss")

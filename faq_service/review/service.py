@@ -233,3 +233,17 @@ def out_of_scope(session: Session, user, sig: str) -> dict:
     resolved = _resolve(session, user, cluster, "out_of_scope", None)
     audit(session, user, "review.out_of_scope", sig, {"added": added, "resolved": resolved})
     return {"added": added, "resolved": resolved}
+
+
+def decline_examples(session: Session) -> list[dict]:
+    """The out-of-scope examples staff added (the curated file's are not listed), newest first."""
+    return [{"id": row.id, "text": row.text, "added_by": row.added_by, "added_at": row.added_at,
+             "signature": row.signature} for row in declines.live(session)]
+
+
+def remove_decline_example(session: Session, user, example_id: int) -> dict:
+    """Undo: questions like it may be answered again, in every process from its next index sync. The
+    questions of its cluster stay dealt with."""
+    row = declines.remove(session, example_id, faqs.next_version(session), user.username)
+    audit(session, user, "review.remove_decline_example", str(example_id), {"text": row.text})
+    return {"removed": example_id, "text": row.text}

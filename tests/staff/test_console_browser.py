@@ -5,7 +5,7 @@
   of a published entry does not change the chat's answer until it is published;
 * accept a cluster on the review page: the same question is answered within 2 s;
 * mark a wrongly answered cluster out of scope on the review page (Thai console): the same question is
-  no longer answered within 2 s;
+  no longer answered within 2 s; removing the example there makes it answered again within 2 s;
 * question text planted through POST /api/v1/ask (<script>, event handlers, template syntax) is shown
   as text on the review page and never runs (checked with the page's CSP bypassed).
 
@@ -196,6 +196,16 @@ def test_mark_a_cluster_out_of_scope_on_the_review_page(sqlite_staff_service, ne
     assert page.locator("section.cluster", has_text=question).count() == 0
     body = wait_for(lambda: (lambda b: b if not b["answered"] else None)(svc.ask(question)), 2)
     assert body and time.monotonic() - marked <= 2.5, "still answered 2 s after it was marked"
+
+    # undo from the same page: the example is listed with a remove button
+    example = page.locator("li.decline-example", has_text=question)
+    assert example.count() == 1
+    example.locator("button.remove-example-button").click()
+    page.wait_for_url(re.compile(r"flash=flash_example_removed"))
+    removed = time.monotonic()
+    assert page.locator("li.decline-example", has_text=question).count() == 0
+    again = wait_for(lambda: (lambda b: b if b["answered"] else None)(svc.ask(question)), 2)
+    assert again and time.monotonic() - removed <= 2.5, "not answered again 2 s after the removal"
 
 
 # ------------------------------------------------------------------ 3. escaping

@@ -129,5 +129,17 @@ def test_out_of_scope_cluster_becomes_decline_examples(staff_service):
         assert after and time.monotonic() - marked_at <= 2.5, "still answered 2 s after it was marked"
         assert after["answer"] is None and after["faq_id"] is None
         assert reviewer.post("/api/v1/staff/review/clusters/0000/out-of-scope").status_code == 404
-    # questions the knowledge base does answer still get their answer
-    assert staff_service.ask("What is TCEB's e-mail address?")["answered"]
+        # questions the knowledge base does answer still get their answer
+        assert staff_service.ask("What is TCEB's e-mail address?")["answered"]
+
+        # undo: the example is listed; removing it lets the question be answered again
+        listed = viewer.get("/api/v1/staff/review/decline-examples").json()["items"]
+        example = next(e for e in listed if e["text"] == DOG)
+        remove = f"/api/v1/staff/review/decline-examples/{example['id']}/remove"
+        assert editor.post(remove).status_code == 403
+        assert reviewer.post(remove).status_code == 200
+        removed_at = time.monotonic()
+        again = wait_for(lambda: (lambda b: b if b["answered"] else None)(staff_service.ask(DOG)), 2)
+        assert again and time.monotonic() - removed_at <= 2.5, "not answered again 2 s after the removal"
+        assert all(e["text"] != DOG for e in viewer.get("/api/v1/staff/review/decline-examples").json()["items"])
+        assert reviewer.post(remove).status_code == 404  # already removed

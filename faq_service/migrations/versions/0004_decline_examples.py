@@ -21,6 +21,8 @@ def upgrade() -> None:
     sa.Column('signature', sa.String(length=40), nullable=True),
     sa.Column('added_by', sa.String(length=80), nullable=False),
     sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('removed_by', sa.String(length=80), nullable=True),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_decline_example_seq'), 'decline_example', ['seq'], unique=False)
