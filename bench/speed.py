@@ -181,7 +181,8 @@ def main(n: int = typer.Option(320, help="questions per measurement"),
         "targets": {"ask_p50_over_bare_single_p50": "<= 1.3", "ask16_qps_over_bare_batch16_qps": ">= 0.9"}}
     doc = {"benchmark": "speed", **machine.info(started), "encoder": encoder, "questions": len(qs),
            "rounds": rounds, "load_generator": load_generator,
-           "seconds_per_ask_measurement": seconds if load_generator == "wrk" else None, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset: libgomp default)"),
+           "seconds_per_ask_measurement": seconds if load_generator == "wrk" else None,
+           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset: libgomp default)"),
            "openblas_thread_timeout": os.environ.get("OPENBLAS_THREAD_TIMEOUT", "(unset: OpenBLAS default)"),
            "knowledge_base": "XQuAD, 240 entries", "results": res}
     table = Table(title=f"/ask vs bare encoder, {len(qs)} XQuAD Thai questions")

@@ -35,9 +35,14 @@ def load_decline_examples(path: Path | None) -> list[str]:
     return [str(text).strip() for texts in data.values() for text in texts or [] if str(text).strip()]
 
 
+def _as_entry(doc_id: int, text: str) -> EntryDoc:
+    """An example as an entry with only a question (its id is not a knowledge-base id)."""
+    return EntryDoc(doc_id, 1, {detect_lang(text): text}, {}, {})
+
+
 def decline_docs(texts: list[str]) -> list[EntryDoc]:
-    """Each example as an entry with only a question (ids are positions, not knowledge-base ids)."""
-    return [EntryDoc(i, 1, {detect_lang(text): text}, {}, {}) for i, text in enumerate(texts, start=1)]
+    """The file's examples, with ids 1..n (their positions)."""
+    return [_as_entry(i, text) for i, text in enumerate(texts, start=1)]
 
 
 def changed_since(session: Session, seq: int) -> tuple[list[EntryDoc], set[int]]:
@@ -47,7 +52,7 @@ def changed_since(session: Session, seq: int) -> tuple[list[EntryDoc], set[int]]
     live, removed = [], set()
     for row in rows:
         if row.removed_at is None:
-            live.append(EntryDoc(-row.id, 1, {detect_lang(row.text): row.text}, {}, {}))
+            live.append(_as_entry(-row.id, row.text))
         else:
             removed.add(-row.id)
     return live, removed

@@ -67,8 +67,7 @@ class KnowledgeIndex:
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
-        self._file_declines_loaded = False
-        self.seen_seq = -1
+        self.seen_seq = -1  # -1: nothing loaded yet
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
 
@@ -84,9 +83,8 @@ class KnowledgeIndex:
                 gone = {e.id for e in changed} - {d.faq_id for d in published}
                 staff_declines, removed_declines = decline_store.changed_since(s, self.seen_seq)
             self.index.upsert(published, gone)
-            if not self._file_declines_loaded:
+            if self.seen_seq < 0:  # the first sync also indexes the examples file
                 staff_declines = self._decline_docs + staff_declines
-                self._file_declines_loaded = True
             if staff_declines or removed_declines:
                 self.declines.upsert(staff_declines, removed_declines)
             self.seen_seq = version

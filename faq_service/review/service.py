@@ -1,7 +1,7 @@
 """Unanswered-question review (active learning): the declined, suggestion-only and 👎 questions of a
 period, clustered by meaning; for each cluster staff add questions as alternates of an entry, start a
-draft entry, mark it out of scope (its questions become decline examples), or dismiss it. Decisions are kept per question, so a dealt-with cluster comes back only
-when new questions join it."""
+draft entry, mark it out of scope (its questions become decline examples), or dismiss it. Decisions
+are kept per question, so a dealt-with cluster comes back only when new questions join it."""
 from __future__ import annotations
 
 import asyncio

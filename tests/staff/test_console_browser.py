@@ -181,7 +181,8 @@ def test_mark_a_cluster_out_of_scope_on_the_review_page(sqlite_staff_service, ne
     question = "What colour is TCEB's logo?"  # not in the knowledge base, yet answered until marked
     first = svc.ask(question, channel="web")
     assert first["answered"], f"precondition: answered before it is marked ({first})"
-    assert httpx.post(f"{svc.url}/api/v1/feedback", json={"log_id": first["log_id"], "helpful": False}).status_code == 204
+    feedback = httpx.post(f"{svc.url}/api/v1/feedback", json={"log_id": first["log_id"], "helpful": False})
+    assert feedback.status_code == 204
 
     page = new_page(locale="th-TH")
     login(page, svc.url, "reviewer-user")
