@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Header, HTTPException, Request
 
 from faq_service.db import Database
+from faq_service.group_commit import GroupCommit
 from faq_service.retrieval.service import KnowledgeIndex
 from faq_service.settings import Settings
 
@@ -16,6 +17,7 @@ class AppState:
     settings: Settings
     db: Database
     knowledge: KnowledgeIndex
+    log_writes: GroupCommit  # the question log's writes on the /ask path
 
 
 def app_state(request: Request) -> AppState:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from faq_service import messages
 from faq_service.db import Database
 from faq_service.deps import AppState
+from faq_service.group_commit import GroupCommit
 from faq_service.faqs.api import router as faqs_router
 from faq_service.middleware import BodySizeLimit
 from faq_service.questions.api import router as questions_router
@@ -95,13 +96,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(prepare, db, settings.kb_path)
         state = AppState(settings, db, KnowledgeIndex(db, load_encoders(settings.encoder),
                                                         settings.embedding_cache, settings.fusion_weights(),
-                                                        load_decline_examples(settings.decline_examples)))
+                                                        load_decline_examples(settings.decline_examples)),
+                         GroupCommit(db))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()
         syncer = asyncio.create_task(_sync_loop(state))
         yield
         syncer.cancel()
         state.knowledge.queries.close()
+        state.log_writes.close()
         db.engine.dispose()
 
     app = FastAPI(title="ThamTob FAQ service", version="0.1.0", lifespan=lifespan,

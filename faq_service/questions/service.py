@@ -21,15 +21,21 @@ def hash_session(session_id: str | None, secret: str) -> str | None:
     return hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).hexdigest()
 
 
-def log_question(session: Session, *, question: str, lang: str, channel: str, session_hash: str | None,
-                 outcome: str, intent: str | None = None, faq_id: int | None = None,
-                 faq_version: int | None = None, confidence: float | None = None,
-                 suggestions: list | None = None, latency_ms: float | None = None,
-                 asked_at: datetime | None = None, idempotency_key: str | None = None) -> QuestionLog:
-    row = QuestionLog(question_text=redact(question), lang=lang, channel=channel, session_hash=session_hash,
-                      outcome=outcome, intent=intent, faq_id=faq_id, faq_version=faq_version,
-                      confidence=confidence, suggestions=suggestions or [], latency_ms=latency_ms,
-                      asked_at=asked_at or utcnow(), idempotency_key=idempotency_key)
+def question_row(*, question: str, lang: str, channel: str, session_hash: str | None, outcome: str,
+                 intent: str | None = None, faq_id: int | None = None, faq_version: int | None = None,
+                 confidence: float | None = None, suggestions: list | None = None,
+                 latency_ms: float | None = None, asked_at: datetime | None = None,
+                 idempotency_key: str | None = None) -> QuestionLog:
+    """A new log row, its text redacted; not yet added to a session."""
+    return QuestionLog(question_text=redact(question), lang=lang, channel=channel, session_hash=session_hash,
+                       outcome=outcome, intent=intent, faq_id=faq_id, faq_version=faq_version,
+                       confidence=confidence, suggestions=suggestions or [], latency_ms=latency_ms,
+                       asked_at=asked_at or utcnow(), idempotency_key=idempotency_key)
+
+
+def log_question(session: Session, **fields) -> QuestionLog:
+    """Store a log row now (flushed: it has its id). Fields as question_row()."""
+    row = question_row(**fields)
     session.add(row)
     session.flush()
     return row
