@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
 
 import numpy as np
 
@@ -25,8 +26,13 @@ class BatchingQueryEncoder:
     it ended. A lone caller (crowd of 1) never waits."""
 
     def __init__(self, encoders: list[Encoder], max_batch: int = 32, linger: float = 0.5,
-                 max_linger_s: float = 0.2, gather_to: int = 16):
+                 max_linger_s: float = 0.2, gather_to: int = 16,
+                 score: Callable[[list[list[np.ndarray]]], list[Any]] | None = None):
         self.encoders = encoders
+        # Work on the whole batch's vectors that is cheaper done once for all of them (the retrieval
+        # index's dense scores: one matrix product instead of one per question), run on the encode
+        # thread right after the encode; its per-question results come back with the vectors.
+        self.score = score
         self.max_batch = max_batch
         self.linger = linger
         self.max_linger_s = max_linger_s
@@ -47,7 +53,16 @@ class BatchingQueryEncoder:
         per_encoder = [encoder.encode_queries(texts) for encoder in self.encoders]
         return [[matrix[i] for matrix in per_encoder] for i in range(len(texts))]
 
+    def _encode_and_score(self, texts: list[str]) -> list[tuple[list[np.ndarray], Any]]:
+        vectors = self.encode_batch(texts)
+        scores = self.score(vectors) if self.score is not None else [None] * len(vectors)
+        return list(zip(vectors, scores))
+
     async def encode(self, text: str) -> list[np.ndarray]:
+        return (await self.encode_and_score(text))[0]
+
+    async def encode_and_score(self, text: str) -> tuple[list[np.ndarray], Any]:
+        """The query's vector from each encoder, and what `score` made of it (None without one)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((text, future))
@@ -92,7 +107,7 @@ class BatchingQueryEncoder:
                 self._encoding, self._arrived_while_encoding = True, 0
                 try:
                     vectors = await loop.run_in_executor(
-                        self._executor, self.encode_batch, [text for text, _ in batch])
+                        self._executor, self._encode_and_score, [text for text, _ in batch])
                 except Exception as exc:  # every waiter learns of the failure
                     for _, future in batch:
                         if not future.done():

@@ -124,6 +124,14 @@ class _Snapshot:
                    entry_ids, owners)
 
 
+@dataclass(frozen=True)
+class Cosines:
+    """One query's cosines with the texts of one snapshot of the index (None: an empty index)."""
+
+    snapshot: _Snapshot
+    per_encoder: list[np.ndarray] | None
+
+
 class RetrievalIndex:
     """Incrementally updated: an upsert re-encodes only the changed entries' texts. Searches read an
     immutable snapshot, so an update never disturbs a search in flight."""
@@ -161,19 +169,39 @@ class RetrievalIndex:
     def encode_query(self, query: str) -> list[np.ndarray]:
         return [encoder.encode_queries([normalize(query)])[0] for encoder in self.encoders]
 
-    def search(self, query: str, query_vecs: list[np.ndarray], lang: str, limit: int = 10) -> list[Hit]:
+    def cosines(self, batch: list[list[np.ndarray]]) -> list[Cosines]:
+        """Each query's cosine with every indexed text, per encoder: one matrix product per encoder for
+        the whole batch. Meant for the encode thread (BatchingQueryEncoder's `score`), where a BLAS
+        product waits for no one."""
+        snap = self._snap
+        if not batch or not snap.units:
+            return [Cosines(snap, None) for _ in batch]
+        per_encoder = []
+        for e, matrix in enumerate(snap.vectors):
+            queries = np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in batch])
+            per_encoder.append(queries @ matrix.T)  # queries × texts; row i is query i's
+        return [Cosines(snap, [m[i] for m in per_encoder]) for i in range(len(batch))]
+
+    def search(self, query: str, query_vecs: list[np.ndarray], lang: str, limit: int = 10,
+               cosines: Cosines | None = None) -> list[Hit]:
         """Entries ranked by fused score. An entry's dense and lexical scores are each the best over
-        its texts (a query may echo an alternate's wording while its words sit in the answer)."""
+        its texts (a query may echo an alternate's wording while its words sit in the answer).
+        `cosines` from cosines() are used when they were worked out on the index as it is now."""
         snap = self._snap
         if not snap.units:
             return []
         owners, n = snap.owner_index, len(snap.entry_ids)
         dense = np.zeros(n, dtype=np.float32)
         first_cos = None
-        for encoder, matrix, vec in zip(self.encoders, snap.vectors, query_vecs):
-            # numpy's own loop, not BLAS: OpenBLAS serialises calls from different threads, so a BLAS
-            # product here would wait for the whole of a concurrent batch encode (seen in profiles).
-            cos = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float32))
+        given = cosines.per_encoder if cosines is not None and cosines.snapshot is snap else None
+        for e, (encoder, matrix, vec) in enumerate(zip(self.encoders, snap.vectors, query_vecs)):
+            if given is not None:
+                cos = given[e]
+            else:
+                # numpy's own loop, not BLAS: OpenBLAS serialises calls from different threads, so a
+                # BLAS product here would wait for the whole of a concurrent batch encode (seen in
+                # profiles).
+                cos = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float32))
             first_cos = cos if first_cos is None else first_cos
             best = np.full(n, -1.0, dtype=np.float32)
             np.maximum.at(best, owners, cos)

@@ -14,7 +14,7 @@ from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.index import Cosines, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import detect_lang
 
 
@@ -63,7 +63,7 @@ class KnowledgeIndex:
         self.db = db
         cache = EmbeddingCache(cache_path)
         self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
-        self.queries = BatchingQueryEncoder(encoders)
+        self.queries = BatchingQueryEncoder(encoders, score=self.index.cosines)
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
@@ -99,8 +99,8 @@ class KnowledgeIndex:
         self.ready.set()
 
     async def search(self, question: str, lang: str, limit: int = 10) -> Ranking:
-        vectors = await self.queries.encode(question)
-        return self.rank(question, vectors, lang, limit)
+        vectors, cosines = await self.queries.encode_and_score(question)
+        return self.rank(question, vectors, lang, limit, cosines)
 
     @property
     def weights(self) -> FusionWeights:
@@ -111,9 +111,10 @@ class KnowledgeIndex:
         """The entries and the decline examples are always scored alike."""
         self.index.weights = self.declines.weights = weights
 
-    def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
+    def rank(self, question: str, vectors: list, lang: str, limit: int = 10,
+             cosines: Cosines | None = None) -> Ranking:
         def closest_decline() -> float:
             hits = self.declines.search(question, vectors, lang, limit=1)
             return hits[0].score if hits else 0.0
 
-        return Ranking(self.index.search(question, vectors, lang, limit), closest_decline)
+        return Ranking(self.index.search(question, vectors, lang, limit, cosines), closest_decline)

@@ -80,3 +80,27 @@ def test_thai_lexical_match_without_spaces():
                   _doc(2, "address", "Rama 1", "ที่อยู่สำนักงาน", "ถนนพระราม 1")])
     hits = index.search("ค่าธรรมเนียมเท่าไร", [enc.encode_queries(["x"])[0]], "th")
     assert hits[0].faq_id == 1 and hits[0].lexical > 0
+
+
+def test_batch_cosines_give_the_same_ranking_and_stale_ones_are_ignored():
+    enc = BagOfWordsEncoder()
+    idx = RetrievalIndex([enc], FusionWeights({"en": 0.7}))
+    idx.upsert([_doc(1, "How do I contact TCEB?", "Call the office."),
+                _doc(2, "Is there a fee for services?", "Services are free of charge."),
+                _doc(3, "What is MICE?", "Meetings, incentives, conventions and exhibitions.")])
+    queries = ["contact tceb office", "what does mice mean", "fee for services"]
+    vectors = [[v] for v in enc.encode_queries(queries)]
+    batch = idx.cosines(vectors)
+
+    def ranked(hits):
+        return [(h.faq_id, round(h.score, 5)) for h in hits]
+
+    for q, vecs, cos in zip(queries, vectors, batch):
+        assert ranked(idx.search(q, vecs, "en", cosines=cos)) == ranked(idx.search(q, vecs, "en"))
+    # After an update the precomputed cosines describe texts that are gone: the search works them out
+    # again instead of pairing old scores with new texts.
+    idx.upsert([_doc(1, "Where is the office of TCEB?", "Siam Piwat Tower.", version=2)])
+    stale = batch[0]
+    stale.per_encoder[0][:] = 1.0  # would rank every text first if it were used
+    assert ranked(idx.search(queries[0], vectors[0], "en", cosines=stale)) == ranked(
+        idx.search(queries[0], vectors[0], "en"))
