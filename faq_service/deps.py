@@ -20,11 +20,17 @@ class AppState:
     log_writes: GroupCommit  # the question log's writes on the /ask path
 
 
-def app_state(request: Request) -> AppState:
+def state_of(request: Request) -> AppState:
     return request.app.state.thamtob
 
 
-def require_service_token(request: Request, x_service_token: str | None = Header(None)) -> None:
-    expected = app_state(request).settings.service_token
+# The dependencies are async although they do not wait for anything: FastAPI hands a plain `def`
+# dependency to a worker thread, one thread hand-off per request on every route that uses it.
+async def app_state(request: Request) -> AppState:
+    return state_of(request)
+
+
+async def require_service_token(request: Request, x_service_token: str | None = Header(None)) -> None:
+    expected = state_of(request).settings.service_token
     if not x_service_token or not hmac.compare_digest(x_service_token, expected):
         raise HTTPException(401, "a valid X-Service-Token header is required")

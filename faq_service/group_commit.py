@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,11 @@ Job = Callable[[Session], Callable[[], T]]
 
 
 class GroupCommit(Generic[T]):
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, prepare: Callable[[Session, list[Job]], Any] | None = None):
         self.db = db
+        # Run first in each group's transaction, e.g. to read what all its jobs need in one query;
+        # what it returns is kept until the jobs have run.
+        self.prepare = prepare
         self._pending: list[tuple[Job, asyncio.Future]] = []
         self._draining = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
@@ -77,7 +80,9 @@ class GroupCommit(Generic[T]):
     def _transaction(self, jobs: list[Job]) -> list:
         with self.db.write_session() as s:
             with s.no_autoflush:
+                prepared = self.prepare(s, jobs) if self.prepare is not None else None
                 finishers = [job(s) for job in jobs]
+                del prepared
             s.flush()
             results = [finish() for finish in finishers]
         return results  # only now committed

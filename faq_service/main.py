@@ -19,6 +19,7 @@ from faq_service.deps import AppState
 from faq_service.group_commit import GroupCommit
 from faq_service.faqs.api import router as faqs_router
 from faq_service.middleware import BodySizeLimit
+from faq_service.questions.answering import load_entries
 from faq_service.questions.api import router as questions_router
 from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = AppState(settings, db, KnowledgeIndex(db, load_encoders(settings.encoder),
                                                         settings.embedding_cache, settings.fusion_weights(),
                                                         load_decline_examples(settings.decline_examples)),
-                         GroupCommit(db))
+                         GroupCommit(db, prepare=load_entries))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()
         syncer = asyncio.create_task(_sync_loop(state))

@@ -83,3 +83,30 @@ def test_a_failing_write_fails_alone_and_leaves_nothing(db):
     assert stored[before[1]] == "before" and stored[after[1]] == "after"
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(QuestionLog).where(QuestionLog.idempotency_key == "k-1")) == 1
+
+
+def test_prepare_runs_once_per_group_before_its_jobs(db):
+    seen: list[int] = []
+    order: list[str] = []
+
+    def prepare(s, jobs):
+        seen.append(len(jobs))
+        order.append("prepare")
+
+    def job(text):
+        inner = _job(text)
+
+        def run(s):
+            order.append(text)
+            return inner(s)
+        return run
+
+    group = GroupCommit(db, prepare=prepare)
+
+    async def main():
+        return await asyncio.gather(*(group.run(job(f"q{i}")) for i in range(5)))
+
+    asyncio.run(main())
+    group.close()
+    assert sum(seen) == 5 and len(seen) <= 2  # the first job alone, then the other four together
+    assert order[0] == "prepare" and order.count("prepare") == len(seen)
