@@ -106,13 +106,9 @@ def entry_scores(index: RetrievalIndex, query: str, vecs) -> tuple[np.ndarray, n
     """Per entry, each encoder's best raw cosine and the BM25 score: the inputs RetrievalIndex.search
     fuses (same snapshot, same max over an entry's texts), computed once so the grid is cheap."""
     snap = index._snap
-    owners, n = snap.owner_index, len(snap.entry_ids)
-    cos = np.full((len(vecs), n), -1.0, dtype=np.float32)
-    for k, (matrix, vec) in enumerate(zip(snap.vectors, vecs)):
-        np.maximum.at(cos[k], owners, matrix @ np.asarray(vec, dtype=np.float32))
-    lex = np.zeros(n, dtype=np.float32)
-    np.maximum.at(lex, owners, snap.lexical.scores(index_mod.tokenize(query)))
-    return cos, lex
+    cos = np.stack([snap.best_per_entry(matrix @ np.asarray(vec, dtype=np.float32))
+                    for matrix, vec in zip(snap.vectors, vecs)])
+    return cos, snap.best_per_entry(snap.lexical.scores(index_mod.tokenize(query)))
 
 
 def tune(index, keys, qs, vecs_th, vecs_en) -> tuple[FusionWeights, dict]:

@@ -107,21 +107,35 @@ def units_of(doc: EntryDoc, windows: int = 0) -> list[Unit]:
 
 @dataclass(frozen=True)
 class _Snapshot:
-    units: tuple[Unit, ...]
+    units: tuple[Unit, ...]           # grouped by entry: entry j's texts are rows starts[j]:starts[j+1]
     vectors: tuple[np.ndarray, ...]   # one matrix per encoder, rows aligned with units
     lexical: LexicalIndex
     docs: dict[int, EntryDoc]
     tokens: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
-    owner_index: np.ndarray           # unit row → position in entry_ids
+    starts: np.ndarray                # len(entry_ids) + 1 offsets into units
 
     @classmethod
     def build(cls, units, vectors, tokens, docs) -> "_Snapshot":
         entry_ids = tuple(dict.fromkeys(u.faq_id for u in units))
         position = {faq_id: j for j, faq_id in enumerate(entry_ids)}
         owners = np.array([position[u.faq_id] for u in units], dtype=np.int64)
+        # Each entry's texts side by side (a stable sort keeps their order), so an entry's best score
+        # is one np.maximum.reduceat over all entries, not a per-element ufunc.at.
+        order = np.argsort(owners, kind="stable")
+        units = [units[i] for i in order]
+        vectors = [matrix[order] if len(matrix) else matrix for matrix in vectors]
+        tokens = [tokens[i] for i in order]
+        starts = np.searchsorted(owners[order], np.arange(len(entry_ids) + 1))
         return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens),
-                   entry_ids, owners)
+                   entry_ids, starts)
+
+    def best_per_entry(self, values: np.ndarray) -> np.ndarray:
+        """Per entry, the highest of its texts' values (every entry has at least one text)."""
+        return np.maximum.reduceat(values, self.starts[:-1]) if len(values) else values
+
+    def texts_of(self, j: int) -> slice:
+        return slice(int(self.starts[j]), int(self.starts[j + 1]))
 
 
 @dataclass(frozen=True)
@@ -190,7 +204,7 @@ class RetrievalIndex:
         snap = self._snap
         if not snap.units:
             return []
-        owners, n = snap.owner_index, len(snap.entry_ids)
+        n = len(snap.entry_ids)
         dense = np.zeros(n, dtype=np.float32)
         first_cos = None
         given = cosines.per_encoder if cosines is not None and cosines.snapshot is snap else None
@@ -203,16 +217,13 @@ class RetrievalIndex:
                 # profiles).
                 cos = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float32))
             first_cos = cos if first_cos is None else first_cos
-            best = np.full(n, -1.0, dtype=np.float32)
-            np.maximum.at(best, owners, cos)
-            dense += self.weights.dense(encoder.name, best) / len(self.encoders)
-        lex = np.zeros(n, dtype=np.float32)
-        np.maximum.at(lex, owners, snap.lexical.scores(tokenize(query)))
+            dense += self.weights.dense(encoder.name, snap.best_per_entry(cos)) / len(self.encoders)
+        lex = snap.best_per_entry(snap.lexical.scores(tokenize(query)))
         fused = self.weights.fuse(lang, dense, lex)
         hits = []
         for j in np.argsort(-fused)[:limit]:
-            mine = np.flatnonzero(owners == j)
-            unit = snap.units[int(mine[np.argmax(first_cos[mine])])]
+            mine = snap.texts_of(j)
+            unit = snap.units[mine.start + int(np.argmax(first_cos[mine]))]
             hits.append(Hit(snap.entry_ids[j], float(fused[j]), float(dense[j]), float(lex[j]), unit))
         return hits
 
