@@ -27,17 +27,18 @@ class BatchingQueryEncoder:
 
     def __init__(self, encoders: list[Encoder], max_batch: int = 32, linger: float = 0.5,
                  max_linger_s: float = 0.2, gather_to: int = 16,
-                 score: Callable[[list[list[np.ndarray]]], list[Any]] | None = None):
+                 score: Callable[[list[str], list[list[np.ndarray]], list[Any]], list[Any]] | None = None):
         self.encoders = encoders
-        # Work on the whole batch's vectors that is cheaper done once for all of them (the retrieval
-        # index's dense scores: one matrix product instead of one per question), run on the encode
-        # thread right after the encode; its per-question results come back with the vectors.
+        # What is done with the vectors, done for the whole batch on the encode thread right after the
+        # encode (the knowledge index ranks the batch's questions there: one matrix product for all,
+        # and nothing for the event loop to do per question). Called with the texts, their vectors and
+        # what each caller passed along; its per-question results come back with the vectors.
         self.score = score
         self.max_batch = max_batch
         self.linger = linger
         self.max_linger_s = max_linger_s
         self.gather_to = gather_to
-        self._pending: list[tuple[str, asyncio.Future]] = []
+        self._pending: list[tuple[str, Any, asyncio.Future]] = []
         self._draining = False
         self._arrived: asyncio.Event | None = None
         self._crowd = 1             # the last batch plus what arrived while it was encoding
@@ -53,19 +54,20 @@ class BatchingQueryEncoder:
         per_encoder = [encoder.encode_queries(texts) for encoder in self.encoders]
         return [[matrix[i] for matrix in per_encoder] for i in range(len(texts))]
 
-    def _encode_and_score(self, texts: list[str]) -> list[tuple[list[np.ndarray], Any]]:
+    def _encode_and_score(self, texts: list[str], contexts: list[Any]) -> list[tuple[list[np.ndarray], Any]]:
         vectors = self.encode_batch(texts)
-        scores = self.score(vectors) if self.score is not None else [None] * len(vectors)
+        scores = self.score(texts, vectors, contexts) if self.score is not None else [None] * len(vectors)
         return list(zip(vectors, scores))
 
     async def encode(self, text: str) -> list[np.ndarray]:
         return (await self.encode_and_score(text))[0]
 
-    async def encode_and_score(self, text: str) -> tuple[list[np.ndarray], Any]:
-        """The query's vector from each encoder, and what `score` made of it (None without one)."""
+    async def encode_and_score(self, text: str, context: Any = None) -> tuple[list[np.ndarray], Any]:
+        """The query's vector from each encoder, and what `score` made of it and `context` (None
+        without a `score`)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append((text, future))
+        self._pending.append((text, context, future))
         if self._encoding:
             self._arrived_while_encoding += 1
         if self._arrived is not None:
@@ -107,9 +109,10 @@ class BatchingQueryEncoder:
                 self._encoding, self._arrived_while_encoding = True, 0
                 try:
                     vectors = await loop.run_in_executor(
-                        self._executor, self._encode_and_score, [text for text, _ in batch])
+                        self._executor, self._encode_and_score, [text for text, _, _ in batch],
+                        [context for _, context, _ in batch])
                 except Exception as exc:  # every waiter learns of the failure
-                    for _, future in batch:
+                    for _, _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                     continue
@@ -118,7 +121,7 @@ class BatchingQueryEncoder:
                     self._last_encode_s = self._last_done - started
                     self._encoding = False
                     self._crowd = len(batch) + self._arrived_while_encoding
-                for (_, future), vector in zip(batch, vectors):
+                for (_, _, future), vector in zip(batch, vectors):
                     if not future.done():
                         future.set_result(vector)
         finally:

@@ -59,8 +59,9 @@ class FusionWeights:
         floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))
         return np.clip((cos - floor) / (ceiling - floor), 0.0, 1.0)
 
-    def fuse(self, lang: str, dense: np.ndarray, lex: np.ndarray) -> np.ndarray:
-        w = self.dense_weight.get(lang, 0.5)
+    def fuse(self, langs: list[str], dense: np.ndarray, lex: np.ndarray) -> np.ndarray:
+        """Row i of the score matrices belongs to a query in langs[i]."""
+        w = np.array([self.dense_weight.get(lang, 0.5) for lang in langs], dtype=np.float32)[:, None]
         return w * dense + (1.0 - w) * lex
 
 
@@ -131,19 +132,12 @@ class _Snapshot:
                    entry_ids, starts)
 
     def best_per_entry(self, values: np.ndarray) -> np.ndarray:
-        """Per entry, the highest of its texts' values (every entry has at least one text)."""
-        return np.maximum.reduceat(values, self.starts[:-1]) if len(values) else values
+        """Per entry, the highest of its texts' values (every entry has at least one text); for a
+        matrix, per row."""
+        return np.maximum.reduceat(values, self.starts[:-1], axis=-1) if values.shape[-1] else values
 
     def texts_of(self, j: int) -> slice:
         return slice(int(self.starts[j]), int(self.starts[j + 1]))
-
-
-@dataclass(frozen=True)
-class Cosines:
-    """One query's cosines with the texts of one snapshot of the index (None: an empty index)."""
-
-    snapshot: _Snapshot
-    per_encoder: list[np.ndarray] | None
 
 
 class RetrievalIndex:
@@ -183,49 +177,46 @@ class RetrievalIndex:
     def encode_query(self, query: str) -> list[np.ndarray]:
         return [encoder.encode_queries([normalize(query)])[0] for encoder in self.encoders]
 
-    def cosines(self, batch: list[list[np.ndarray]]) -> list[Cosines]:
-        """Each query's cosine with every indexed text, per encoder: one matrix product per encoder for
-        the whole batch. Meant for the encode thread (BatchingQueryEncoder's `score`), where a BLAS
-        product waits for no one."""
-        snap = self._snap
-        if not batch or not snap.units:
-            return [Cosines(snap, None) for _ in batch]
-        per_encoder = []
-        for e, matrix in enumerate(snap.vectors):
-            queries = np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in batch])
-            per_encoder.append(queries @ matrix.T)  # queries × texts; row i is query i's
-        return [Cosines(snap, [m[i] for m in per_encoder]) for i in range(len(batch))]
-
-    def search(self, query: str, query_vecs: list[np.ndarray], lang: str, limit: int = 10,
-               cosines: Cosines | None = None) -> list[Hit]:
+    def search(self, query: str, query_vecs: list[np.ndarray], lang: str, limit: int = 10) -> list[Hit]:
         """Entries ranked by fused score. An entry's dense and lexical scores are each the best over
-        its texts (a query may echo an alternate's wording while its words sit in the answer).
-        `cosines` from cosines() are used when they were worked out on the index as it is now."""
+        its texts (a query may echo an alternate's wording while its words sit in the answer)."""
+        return self.search_many([query], [query_vecs], [lang], limit)[0]
+
+    def search_many(self, queries: list[str], query_vecs: list[list[np.ndarray]], langs: list[str],
+                    limit: int = 10, tokens: list[list[str]] | None = None) -> list[list[Hit]]:
+        """search() for several queries at once, with one matrix product per encoder for all of them
+        (`tokens`: the queries' tokens, when the caller has them already)."""
         snap = self._snap
-        if not snap.units:
-            return []
-        n = len(snap.entry_ids)
-        dense = np.zeros(n, dtype=np.float32)
+        if not snap.units or not queries:
+            return [[] for _ in queries]
+        dense = np.zeros((len(queries), len(snap.entry_ids)), dtype=np.float32)
         first_cos = None
-        given = cosines.per_encoder if cosines is not None and cosines.snapshot is snap else None
-        for e, (encoder, matrix, vec) in enumerate(zip(self.encoders, snap.vectors, query_vecs)):
-            if given is not None:
-                cos = given[e]
-            else:
-                # numpy's own loop, not BLAS: OpenBLAS serialises calls from different threads, so a
-                # BLAS product here would wait for the whole of a concurrent batch encode (seen in
-                # profiles).
-                cos = np.einsum("ij,j->i", matrix, np.asarray(vec, dtype=np.float32))
+        for e, (encoder, matrix) in enumerate(zip(self.encoders, snap.vectors)):
+            cos = _cosines(np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in query_vecs]), matrix)
             first_cos = cos if first_cos is None else first_cos
             dense += self.weights.dense(encoder.name, snap.best_per_entry(cos)) / len(self.encoders)
-        lex = snap.best_per_entry(snap.lexical.scores(tokenize(query)))
-        fused = self.weights.fuse(lang, dense, lex)
-        hits = []
-        for j in np.argsort(-fused)[:limit]:
-            mine = snap.texts_of(j)
-            unit = snap.units[mine.start + int(np.argmax(first_cos[mine]))]
-            hits.append(Hit(snap.entry_ids[j], float(fused[j]), float(dense[j]), float(lex[j]), unit))
-        return hits
+        tokens = tokens if tokens is not None else [tokenize(q) for q in queries]
+        lex = snap.best_per_entry(np.stack([snap.lexical.scores(t) for t in tokens]))
+        fused = self.weights.fuse(langs, dense, lex)
+        out = []
+        for i, order in enumerate(np.argsort(-fused, axis=1)[:, :limit]):
+            hits = []
+            for j in order:
+                mine = snap.texts_of(j)
+                unit = snap.units[mine.start + int(np.argmax(first_cos[i, mine]))]
+                hits.append(Hit(snap.entry_ids[j], float(fused[i, j]), float(dense[i, j]), float(lex[i, j]), unit))
+            out.append(hits)
+        return out
+
+
+def _cosines(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """queries × texts. One query: numpy's own loop, not BLAS. OpenBLAS serialises calls from
+    different threads, so a BLAS product on the event loop would wait for the whole of a concurrent
+    batch encode (seen in profiles). A batch is ranked on the encode thread itself, where BLAS waits
+    for no one."""
+    if len(queries) == 1:
+        return np.einsum("ij,j->i", matrix, queries[0])[None, :]
+    return queries @ matrix.T
 
 
 def _encode_units(encoder: Encoder, units: list[Unit]) -> np.ndarray:

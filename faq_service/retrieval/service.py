@@ -14,8 +14,8 @@ from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import Cosines, FusionWeights, Hit, RetrievalIndex
-from faq_service.retrieval.text import detect_lang
+from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.text import detect_lang, tokenize
 
 
 @dataclass
@@ -30,8 +30,7 @@ class Decision:
 
 
 class Ranking:
-    """The ranked entries, and the closest decline example's score (retrieval/declines.py), which is
-    worked out only when asked for: only a question that would be answered needs it."""
+    """The ranked entries, and the closest decline example's score (retrieval/declines.py)."""
 
     def __init__(self, hits: list[Hit], decline: Callable[[], float] = lambda: 0.0):
         self.hits = hits
@@ -63,7 +62,7 @@ class KnowledgeIndex:
         self.db = db
         cache = EmbeddingCache(cache_path)
         self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
-        self.queries = BatchingQueryEncoder(encoders, score=self.index.cosines)
+        self.queries = BatchingQueryEncoder(encoders, score=self._rank_batch)
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
@@ -99,8 +98,8 @@ class KnowledgeIndex:
         self.ready.set()
 
     async def search(self, question: str, lang: str, limit: int = 10) -> Ranking:
-        vectors, cosines = await self.queries.encode_and_score(question)
-        return self.rank(question, vectors, lang, limit, cosines)
+        _, ranking = await self.queries.encode_and_score(question, (lang, limit))
+        return ranking
 
     @property
     def weights(self) -> FusionWeights:
@@ -111,10 +110,17 @@ class KnowledgeIndex:
         """The entries and the decline examples are always scored alike."""
         self.index.weights = self.declines.weights = weights
 
-    def rank(self, question: str, vectors: list, lang: str, limit: int = 10,
-             cosines: Cosines | None = None) -> Ranking:
-        def closest_decline() -> float:
-            hits = self.declines.search(question, vectors, lang, limit=1)
-            return hits[0].score if hits else 0.0
+    def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
+        return self.rank_many([question], [vectors], [lang], [limit])[0]
 
-        return Ranking(self.index.search(question, vectors, lang, limit, cosines), closest_decline)
+    def rank_many(self, questions: list[str], vectors: list, langs: list[str], limits: list[int]) -> list[Ranking]:
+        """Rankings for several questions at once, each with its closest decline example's score."""
+        tokens = [tokenize(q) for q in questions]
+        hits = self.index.search_many(questions, vectors, langs, max(limits), tokens)
+        declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
+        return [Ranking(h[:limit], lambda d=d: d[0].score if d else 0.0)
+                for h, d, limit in zip(hits, declines, limits)]
+
+    def _rank_batch(self, questions: list[str], vectors: list, contexts: list[tuple[str, int]]) -> list[Ranking]:
+        """The encoder batch's `score`: runs on the encode thread (retrieval/batching.py)."""
+        return self.rank_many(questions, vectors, [lang for lang, _ in contexts], [limit for _, limit in contexts])

@@ -42,8 +42,8 @@ def test_fusion_weights_by_language_and_calibration():
     w = FusionWeights({"th": 0.5, "en": 1.0}, {"bow": (0.2, 0.8)})
     dense = w.dense("bow", np.array([0.1, 0.5, 0.9]))
     assert dense.tolist() == pytest.approx([0.0, 0.5, 1.0])
-    assert w.fuse("th", np.array([1.0]), np.array([0.0]))[0] == pytest.approx(0.5)
-    assert w.fuse("en", np.array([1.0]), np.array([0.0]))[0] == pytest.approx(1.0)
+    fused = w.fuse(["th", "en"], np.array([[1.0], [1.0]]), np.array([[0.0], [0.0]]))
+    assert fused[:, 0].tolist() == pytest.approx([0.5, 1.0])
 
 
 def test_lexical_score_is_one_when_every_query_word_matches():
@@ -82,25 +82,20 @@ def test_thai_lexical_match_without_spaces():
     assert hits[0].faq_id == 1 and hits[0].lexical > 0
 
 
-def test_batch_cosines_give_the_same_ranking_and_stale_ones_are_ignored():
+def test_a_batch_search_ranks_each_query_as_a_search_of_its_own():
     enc = BagOfWordsEncoder()
-    idx = RetrievalIndex([enc], FusionWeights({"en": 0.7}))
+    idx = RetrievalIndex([enc], FusionWeights({"en": 0.7, "th": 0.3}))
     idx.upsert([_doc(1, "How do I contact TCEB?", "Call the office."),
                 _doc(2, "Is there a fee for services?", "Services are free of charge."),
                 _doc(3, "What is MICE?", "Meetings, incentives, conventions and exhibitions.")])
     queries = ["contact tceb office", "what does mice mean", "fee for services"]
+    langs = ["en", "th", "en"]  # each row fused with its own language's weights
     vectors = [[v] for v in enc.encode_queries(queries)]
-    batch = idx.cosines(vectors)
 
     def ranked(hits):
-        return [(h.faq_id, round(h.score, 5)) for h in hits]
+        return [(h.faq_id, round(h.score, 5), h.unit.text) for h in hits]
 
-    for q, vecs, cos in zip(queries, vectors, batch):
-        assert ranked(idx.search(q, vecs, "en", cosines=cos)) == ranked(idx.search(q, vecs, "en"))
-    # After an update the precomputed cosines describe texts that are gone: the search works them out
-    # again instead of pairing old scores with new texts.
-    idx.upsert([_doc(1, "Where is the office of TCEB?", "Siam Piwat Tower.", version=2)])
-    stale = batch[0]
-    stale.per_encoder[0][:] = 1.0  # would rank every text first if it were used
-    assert ranked(idx.search(queries[0], vectors[0], "en", cosines=stale)) == ranked(
-        idx.search(queries[0], vectors[0], "en"))
+    together = idx.search_many(queries, vectors, langs, limit=2)
+    assert [ranked(h) for h in together] == [ranked(idx.search(q, v, lang, limit=2))
+                                             for q, v, lang in zip(queries, vectors, langs)]
+    assert [h[0].faq_id for h in together] == [1, 3, 2]
