@@ -27,9 +27,12 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
     job = AskJob(body, lang, decision, started, s.secret_key)
     try:
-        return await state.log_writes.run(job)
+        out = await state.log_writes.run(job)
     except IntegrityError:  # the same idempotency key was stored concurrently: answer with that row
-        return await state.log_writes.run(job)
+        out = await state.log_writes.run(job)
+    # Serialised here: FastAPI would otherwise dump the model, validate the dump against AskOut again
+    # and only then serialise it, on the event loop, while the encoder waits for the next questions.
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.post("/feedback", status_code=204, response_class=Response)
