@@ -14,6 +14,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Generic, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from faq_service.db import Database
@@ -62,13 +63,17 @@ class GroupCommit(Generic[T]):
             self._draining = False
 
     def _write(self, jobs: list[Job]) -> list[tuple[bool, object]]:
-        """All jobs in one transaction; if that fails, each in its own, so that one bad job (a repeated
-        idempotency key, say) fails alone and nothing of it is written."""
+        """All jobs in one transaction. If a row breaks a constraint (a repeated idempotency key), each
+        job again in its own transaction, so that the bad one fails alone and nothing of it is written.
+        Any other failure (the database unreachable, say) is every job's: retrying them one by one
+        would only make each caller wait for it again."""
         if len(jobs) > 1:
             try:
                 return [(True, result) for result in self._transaction(jobs)]
-            except Exception:  # noqa: BLE001 — retried one by one below, where each error is kept
+            except IntegrityError:
                 pass
+            except Exception as exc:  # noqa: BLE001 — handed to every caller
+                return [(False, exc)] * len(jobs)
         outcomes: list[tuple[bool, object]] = []
         for job in jobs:
             try:

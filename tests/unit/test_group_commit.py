@@ -110,3 +110,27 @@ def test_prepare_runs_once_per_group_before_its_jobs(db):
     group.close()
     assert sum(seen) == 5 and len(seen) <= 2  # the first job alone, then the other four together
     assert order[0] == "prepare" and order.count("prepare") == len(seen)
+
+
+def test_a_failure_of_the_whole_group_is_not_retried_job_by_job(db):
+    attempts: list[str] = []
+
+    def broken(text):
+        def job(s):
+            attempts.append(text)
+            raise OSError("database unreachable")
+        return job
+
+    group = GroupCommit(db)
+
+    async def main():
+        first = asyncio.create_task(group.run(_job("first")))  # written alone, so the rest form a group
+        await asyncio.sleep(0)
+        rest = await asyncio.gather(*(group.run(broken(f"q{i}")) for i in range(4)), return_exceptions=True)
+        return await first, rest
+
+    first, rest = asyncio.run(main())
+    group.close()
+    assert all(isinstance(r, OSError) for r in rest)
+    assert len(attempts) == 1, f"the group's failure was retried: {attempts}"  # the group's first job raised
+    assert list(_stored(db).values()) == ["first"]
