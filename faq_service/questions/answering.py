@@ -48,8 +48,8 @@ class AskJob:
         for hit in decision.suggestions:
             sug = s.get(FaqEntry, hit.faq_id)
             if _shown(sug):
-                suggestions.append(Suggestion(faq_id=sug.id, question=sug.text("question", _pick_lang(sug, lang)),
-                                              confidence=round(hit.score, 4)))
+                question = sug.text("question", _pick_lang(sug, lang))
+                suggestions.append(Suggestion(faq_id=sug.id, question=question, confidence=round(hit.score, 4)))
         outcome = "answered" if entry else ("suggested" if suggestions else "declined")
         confidence = round(min(max(decision.top.score, 0.0), 1.0), 4) if decision.top else 0.0
         answer_lang = _pick_lang(entry, lang) if entry else None

@@ -204,7 +204,8 @@ class RetrievalIndex:
             for j in order:
                 mine = snap.texts_of(j)
                 unit = snap.units[mine.start + int(np.argmax(first_cos[i, mine]))]
-                hits.append(Hit(snap.entry_ids[j], float(fused[i, j]), float(dense[i, j]), float(lex[i, j]), unit))
+                hits.append(Hit(snap.entry_ids[j], float(fused[i, j]), float(dense[i, j]), float(lex[i, j]),
+                                unit))
             out.append(hits)
         return out
 

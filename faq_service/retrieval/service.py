@@ -113,7 +113,8 @@ class KnowledgeIndex:
     def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
         return self.rank_many([question], [vectors], [lang], [limit])[0]
 
-    def rank_many(self, questions: list[str], vectors: list, langs: list[str], limits: list[int]) -> list[Ranking]:
+    def rank_many(self, questions: list[str], vectors: list, langs: list[str],
+                  limits: list[int]) -> list[Ranking]:
         """Rankings for several questions at once, each with its closest decline example's score."""
         tokens = [tokenize(q) for q in questions]
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens)
@@ -121,6 +122,8 @@ class KnowledgeIndex:
         return [Ranking(h[:limit], lambda d=d: d[0].score if d else 0.0)
                 for h, d, limit in zip(hits, declines, limits)]
 
-    def _rank_batch(self, questions: list[str], vectors: list, contexts: list[tuple[str, int]]) -> list[Ranking]:
+    def _rank_batch(self, questions: list[str], vectors: list,
+                    contexts: list[tuple[str, int]]) -> list[Ranking]:
         """The encoder batch's `score`: runs on the encode thread (retrieval/batching.py)."""
-        return self.rank_many(questions, vectors, [lang for lang, _ in contexts], [limit for _, limit in contexts])
+        langs, limits = [lang for lang, _ in contexts], [limit for _, limit in contexts]
+        return self.rank_many(questions, vectors, langs, limits)
