@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 from faq_service.db import Database
 from faq_service.faqs import service as faqs
@@ -29,16 +27,12 @@ class Decision:
         return self.hits[0] if self.hits else None
 
 
+@dataclass
 class Ranking:
     """The ranked entries, and the closest decline example's score (retrieval/declines.py)."""
 
-    def __init__(self, hits: list[Hit], decline: Callable[[], float] = lambda: 0.0):
-        self.hits = hits
-        self._decline = decline
-
-    @cached_property
-    def decline(self) -> float:
-        return self._decline()
+    hits: list[Hit]
+    decline: float = 0.0
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
@@ -119,8 +113,7 @@ class KnowledgeIndex:
         tokens = [tokenize(q) for q in questions]
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
-        return [Ranking(h[:limit], lambda d=d: d[0].score if d else 0.0)
-                for h, d, limit in zip(hits, declines, limits)]
+        return [Ranking(h[:limit], d[0].score if d else 0.0) for h, d, limit in zip(hits, declines, limits)]
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:
