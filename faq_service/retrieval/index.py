@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -54,6 +55,15 @@ class FusionWeights:
     # size (whole sentences or clauses, half a window apart), so a question about one detail of a long
     # answer meets a text about that detail. 0: off.
     passage_windows: int = 0
+    # An entry's score for a query: its best text's, or (share > 0) that blended with the mean of its
+    # next `runner_ups` texts: an entry whose several phrasings all fit the question is likelier the
+    # one asked for than an entry with one text that happens to share its words. 0: the best alone.
+    runner_up_share: float = 0.0
+    runner_ups: int = 4
+    # The entry classifier's share in the order of the entries (retrieval/classifier.py); the score
+    # (the confidence) stays the fused similarity. 0: no classifier. classifier_c: its regularisation.
+    classifier_weight: float = 0.0
+    classifier_c: float = 10.0
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
         floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))
@@ -115,6 +125,7 @@ class _Snapshot:
     tokens: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
     starts: np.ndarray                # len(entry_ids) + 1 offsets into units
+    padded: np.ndarray                # entries × most texts: entry j's text rows, then len(units) (none)
 
     @classmethod
     def build(cls, units, vectors, tokens, docs) -> "_Snapshot":
@@ -128,13 +139,31 @@ class _Snapshot:
         vectors = [matrix[order] if len(matrix) else matrix for matrix in vectors]
         tokens = [tokens[i] for i in order]
         starts = np.searchsorted(owners[order], np.arange(len(entry_ids) + 1))
+        sizes = np.diff(starts)
+        width = int(sizes.max()) if len(sizes) else 0
+        padded = np.full((len(entry_ids), width), len(units), dtype=np.int64)
+        for j, (start, size) in enumerate(zip(starts[:-1], sizes)):
+            padded[j, :size] = np.arange(start, start + size)
         return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens),
-                   entry_ids, starts)
+                   entry_ids, starts, padded)
 
     def best_per_entry(self, values: np.ndarray) -> np.ndarray:
         """Per entry, the highest of its texts' values (every entry has at least one text); for a
         matrix, per row."""
         return np.maximum.reduceat(values, self.starts[:-1], axis=-1) if values.shape[-1] else values
+
+    def score_per_entry(self, values: np.ndarray, weights: FusionWeights) -> np.ndarray:
+        """Per row and entry, the best text's value, blended (weights.runner_up_share) with the mean
+        of the next weights.runner_ups texts' values; an entry with a single text keeps its best."""
+        share = weights.runner_up_share
+        if not share or not values.shape[-1]:
+            return self.best_per_entry(values)
+        none = np.full(values.shape[:-1] + (1,), np.nan, dtype=values.dtype)
+        ranked = -np.sort(-np.concatenate([values, none], axis=-1)[..., self.padded], axis=-1)
+        best, runners = ranked[..., 0], ranked[..., 1:1 + weights.runner_ups]
+        counted = (~np.isnan(runners)).sum(axis=-1)
+        runner_mean = np.nansum(runners, axis=-1) / np.maximum(counted, 1)
+        return np.where(counted > 0, (1.0 - share) * best + share * runner_mean, best)
 
     def texts_of(self, j: int) -> slice:
         return slice(int(self.starts[j]), int(self.starts[j + 1]))
@@ -174,6 +203,11 @@ class RetrievalIndex:
             doc_map.update({d.faq_id: d for d in docs})
             self._snap = _Snapshot.build(units, vectors, tokens, doc_map)
 
+    def training_rows(self) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every indexed text's vectors (one matrix per encoder) and the id of the entry it belongs to."""
+        snap = self._snap
+        return list(snap.vectors), np.array([u.faq_id for u in snap.units], dtype=np.int64)
+
     def encode_query(self, query: str) -> list[np.ndarray]:
         return [encoder.encode_queries([normalize(query)])[0] for encoder in self.encoders]
 
@@ -183,9 +217,13 @@ class RetrievalIndex:
         return self.search_many([query], [query_vecs], [lang], limit)[0]
 
     def search_many(self, queries: list[str], query_vecs: list[list[np.ndarray]], langs: list[str],
-                    limit: int = 10, tokens: list[list[str]] | None = None) -> list[list[Hit]]:
+                    limit: int = 10, tokens: list[list[str]] | None = None,
+                    prior: Callable[[list, tuple[int, ...]], np.ndarray] | None = None) -> list[list[Hit]]:
         """search() for several queries at once, with one matrix product per encoder for all of them
-        (`tokens`: the queries' tokens, when the caller has them already)."""
+        (`tokens`: the queries' tokens, when the caller has them already). `prior(query_vecs,
+        entry_ids)`: per query and entry a probability that the query asks for the entry (the entry
+        classifier), added with weights.classifier_weight to the fused score to order the entries;
+        each hit's score stays the fused one."""
         snap = self._snap
         if not snap.units or not queries:
             return [[] for _ in queries]
@@ -194,12 +232,16 @@ class RetrievalIndex:
         for e, (encoder, matrix) in enumerate(zip(self.encoders, snap.vectors)):
             cos = _cosines(np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in query_vecs]), matrix)
             first_cos = cos if first_cos is None else first_cos
-            dense += self.weights.dense(encoder.name, snap.best_per_entry(cos)) / len(self.encoders)
+            per_entry = snap.score_per_entry(cos, self.weights)
+            dense += self.weights.dense(encoder.name, per_entry) / len(self.encoders)
         tokens = tokens if tokens is not None else [tokenize(q) for q in queries]
-        lex = snap.best_per_entry(np.stack([snap.lexical.scores(t) for t in tokens]))
+        lex = snap.score_per_entry(np.stack([snap.lexical.scores(t) for t in tokens]), self.weights)
         fused = self.weights.fuse(langs, dense, lex)
+        order_by = fused
+        if prior is not None and self.weights.classifier_weight:
+            order_by = fused + self.weights.classifier_weight * prior(query_vecs, snap.entry_ids)
         out = []
-        for i, order in enumerate(np.argsort(-fused, axis=1)[:, :limit]):
+        for i, order in enumerate(np.argsort(-order_by, axis=1)[:, :limit]):
             hits = []
             for j in order:
                 mine = snap.texts_of(j)

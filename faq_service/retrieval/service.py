@@ -2,6 +2,7 @@
 in step with the database (edits made by this or any other process sharing the database)."""
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,13 @@ from faq_service.db import Database
 from faq_service.faqs import service as faqs
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
+from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import detect_lang, tokenize
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -60,6 +64,9 @@ class KnowledgeIndex:
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
+        self.classifier: EntryClassifier | None = None  # fitted at the first sync, refitted after changes
+        self._refit_wanted = threading.Event()
+        self._refitter: threading.Thread | None = None
         self.seen_seq = -1  # -1: nothing loaded yet
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
@@ -80,8 +87,40 @@ class KnowledgeIndex:
                 staff_declines = self._decline_docs + staff_declines
             if staff_declines or removed_declines:
                 self.declines.upsert(staff_declines, removed_declines)
+            if self.seen_seq < 0:
+                self._fit_classifier()  # ready only with the classifier
+            elif changed or staff_declines or removed_declines:
+                self._refit_wanted.set()  # the edit is searchable now; the classifier follows
+                self._start_refitter()
             self.seen_seq = version
             return len(changed)
+
+    def _start_refitter(self) -> None:
+        """Refitting takes from a fraction of a second (the sample knowledge base) to about ten
+        (a thousand entries), so it runs on a thread of its own and never holds up an edit: until it
+        is done, the previous classifier orders the entries it knows, and a new entry gets no share."""
+        if self._refitter is None:
+            self._refitter = threading.Thread(target=self._refit_forever, name="classifier-refit",
+                                              daemon=True)
+            self._refitter.start()
+
+    def _refit_forever(self) -> None:
+        while self._refit_wanted.wait():
+            self._refit_wanted.clear()
+            try:
+                self._fit_classifier()
+            except Exception:  # keep the previous classifier; the next change tries again
+                log.exception("refitting the entry classifier failed")
+
+    def _fit_classifier(self) -> None:
+        """Train the entry classifier on the current entries and decline examples (only when the
+        weights give it a share: a large index without one, such as a benchmark's, skips the cost)."""
+        if not self.weights.classifier_weight:
+            self.classifier = None
+            return
+        vectors, entry_ids = self.index.training_rows()
+        decline_vectors, _ = self.declines.training_rows()
+        self.classifier = EntryClassifier.fit(vectors, entry_ids, decline_vectors, self.weights.classifier_c)
 
     def load(self) -> None:
         """The first sync, then one search per language: the first search pays one-off costs (model
@@ -102,7 +141,12 @@ class KnowledgeIndex:
     @weights.setter
     def weights(self, weights: FusionWeights) -> None:
         """The entries and the decline examples are always scored alike."""
+        refit = (weights.classifier_weight and (self.classifier is None
+                 or weights.classifier_c != self.index.weights.classifier_c))
         self.index.weights = self.declines.weights = weights
+        if refit and self.seen_seq >= 0:
+            with self._sync_lock:
+                self._fit_classifier()
 
     def rank(self, question: str, vectors: list, lang: str, limit: int = 10) -> Ranking:
         return self.rank_many([question], [vectors], [lang], [limit])[0]
@@ -111,7 +155,9 @@ class KnowledgeIndex:
                   limits: list[int]) -> list[Ranking]:
         """Rankings for several questions at once, each with its closest decline example's score."""
         tokens = [tokenize(q) for q in questions]
-        hits = self.index.search_many(questions, vectors, langs, max(limits), tokens)
+        classifier = self.classifier
+        prior = classifier.probabilities if classifier is not None else None
+        hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
         return [Ranking(h[:limit], d[0].score if d else 0.0) for h, d, limit in zip(hits, declines, limits)]
 
