@@ -1,11 +1,12 @@
 """Engine, sessions and the declarative base shared by every domain's models."""
 from __future__ import annotations
 
+import asyncio
 import threading
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -64,6 +65,16 @@ class Database:
         with self.sessions() as s:
             with s.begin():
                 yield s
+
+    async def run(self, fn: Callable[..., Any], *args) -> Any:
+        """fn(session, *args) in one transaction, on a worker thread: for async routes, whose event
+        loop (answering visitors) must not wait on the database or on what fn computes, such as a
+        password hash."""
+        return await asyncio.to_thread(self._in_session, fn, *args)
+
+    def _in_session(self, fn: Callable[..., Any], *args) -> Any:
+        with self.session() as s:
+            return fn(s, *args)
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:

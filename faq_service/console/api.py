@@ -157,8 +157,7 @@ async def import_validate(file: UploadFile = File(...), user: CurrentUser = Depe
                           state: AppState = Depends(app_state)) -> dict:
     """Check a .yml/.csv/.xlsx file and report what it would do; nothing is written to the entries."""
     data = await transfer.read_upload(file, state.settings.max_upload_bytes)
-    with state.db.session() as s:
-        return transfer.validate(s, user, file.filename or "upload", data)
+    return await state.db.run(transfer.validate, user, file.filename or "upload", data)
 
 
 @router.post("/import/{import_id}/apply", openapi_extra=role_extra("reviewer"))

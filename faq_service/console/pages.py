@@ -165,8 +165,7 @@ async def create_entry(request: Request, user: CurrentUser = Depends(page_user("
     form = await request.form()
     try:
         data = _form_entry(form, (form.get("key") or "").strip())
-        with state.db.session() as s:
-            entry = svc.create(s, user, data)
+        entry = await state.db.run(svc.create, user, data)
     except (ValidationError, svc.EntryError) as exc:
         error = _problems(exc) if isinstance(exc, ValidationError) else str(exc)
         return page(request, user, "entry_edit.html", status_code=422, entry=None, values=_form_values(form),
@@ -195,11 +194,10 @@ def edit_form(request: Request, entry_id: int, flash: str = "", user: CurrentUse
 async def save_entry(request: Request, entry_id: int, user: CurrentUser = Depends(page_user("editor")),
                      state: AppState = Depends(app_state)):
     form = await request.form()
-    loaded = _load(state, entry_id)
+    loaded = await run_in_threadpool(_load, state, entry_id)
     try:
         data = _form_entry(form, loaded["entry"]["key"])
-        with state.db.session() as s:
-            result = svc.edit(s, user, entry_id, data)
+        result = await state.db.run(svc.edit, user, entry_id, data)
     except (ValidationError, svc.EntryError) as exc:
         error = _problems(exc) if isinstance(exc, ValidationError) else str(exc)
         return page(request, user, "entry_edit.html", status_code=422, entry=loaded["entry"],

@@ -39,8 +39,7 @@ async def import_validate(request: Request, user: CurrentUser = Depends(page_use
         return page(request, user, "transfer.html", status_code=422, report=None,
                     error=texts_for(request)["import_no_file"])
     data = await transfer.read_upload(file, state.settings.max_upload_bytes)
-    with state.db.session() as s:
-        report = transfer.validate(s, user, file.filename, data)
+    report = await state.db.run(transfer.validate, user, file.filename, data)
     return page(request, user, "transfer.html", report=report, status_code=200 if report["valid"] else 422)
 
 
@@ -80,17 +79,19 @@ async def users_change(request: Request, user: CurrentUser = Depends(page_user("
                        state: AppState = Depends(app_state)):
     form = await request.form()
     username = str(form.get("username") or "").strip()
+
+    def change(s) -> None:  # on a worker thread: hashing a new password takes a while
+        if form.get("op") == "create":
+            staff.create_user(s, user, username, str(form.get("password") or ""), str(form.get("role") or ""))
+        else:
+            active = {"yes": True, "no": False}.get(str(form.get("active") or ""))
+            staff.update_user(s, user, username, str(form.get("role") or "") or None, active,
+                              str(form.get("password") or "") or None)
+
     try:
-        with state.db.session() as s:
-            if form.get("op") == "create":
-                staff.create_user(s, user, username, str(form.get("password") or ""), str(form.get("role") or ""))
-            else:
-                active = {"yes": True, "no": False}.get(str(form.get("active") or ""))
-                staff.update_user(s, user, username, str(form.get("role") or "") or None, active,
-                                  str(form.get("password") or "") or None)
+        await state.db.run(change)
     except (staff.StaffError, LookupError) as exc:
-        with state.db.session() as s:
-            users = staff.list_users(s)
+        users = await state.db.run(staff.list_users)
         return page(request, user, "users.html", status_code=422, users=users, roles=ROLES, error=str(exc))
     return see_other("/console/users?flash=flash_saved")
 

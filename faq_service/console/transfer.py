@@ -86,6 +86,10 @@ def export(session: Session, user, fmt: str) -> tuple[bytes, str, str]:
     return faq_io.export_bytes(entries, fmt), media, f"thamtob-faq.{ext}"
 
 
+def _entries_by_id(session: Session, ids: list[int]) -> dict[int, FaqEntry]:
+    return {e.id: e for e in session.scalars(select(FaqEntry).where(FaqEntry.id.in_(ids)))}
+
+
 async def try_question(state, question: str, lang: str | None, limit: int = 10) -> dict:
     """The live ranking for a question, with the fused, dense and lexical scores and the decision."""
     lang = lang if lang in ("th", "en") else detect_lang(question)
@@ -93,15 +97,17 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     hits = ranked.hits
     s = state.settings
     decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
-    with state.db.session() as session:
-        entries = {e.id: e for e in session.scalars(select(FaqEntry).where(
-            FaqEntry.id.in_([h.faq_id for h in hits])))} if hits else {}
-        ranking = [{"rank": i + 1, "faq_id": h.faq_id, "key": entries[h.faq_id].key if h.faq_id in entries else None,
-                    "question": (entries[h.faq_id].text("question", lang) or entries[h.faq_id].question_th
-                                 or entries[h.faq_id].question_en) if h.faq_id in entries else None,
-                    "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 4),
-                    "matched_text": h.unit.text, "matched_kind": h.unit.kind}
-                   for i, h in enumerate(hits)]
+    entries = await state.db.run(_entries_by_id, [h.faq_id for h in hits]) if hits else {}
+
+    def question_of(entry: FaqEntry) -> str | None:
+        return entry.text("question", lang) or entry.question_th or entry.question_en
+
+    ranking = [{"rank": i + 1, "faq_id": h.faq_id,
+                "key": entries[h.faq_id].key if h.faq_id in entries else None,
+                "question": question_of(entries[h.faq_id]) if h.faq_id in entries else None,
+                "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 4),
+                "matched_text": h.unit.text, "matched_kind": h.unit.kind}
+               for i, h in enumerate(hits)]
     return {"question": question, "lang": lang, "outcome": decision.outcome,
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
             "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,

@@ -1,6 +1,8 @@
 """Unanswered-question review: staff API under /api/v1/staff/review and the console page."""
 from __future__ import annotations
 
+import asyncio
+
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 
@@ -53,6 +55,11 @@ def _run(state: AppState, fn, *args):
         raise HTTPException(404, str(exc))
     except (ValueError, entry_service.EntryError) as exc:
         raise HTTPException(422, str(exc))
+
+
+async def _run_off_loop(state: AppState, fn, *args):
+    """_run for the async page routes: on a worker thread, not on the event loop."""
+    return await asyncio.to_thread(_run, state, fn, *args)
 
 
 async def _clusters(state: AppState, since, until, include_resolved=False):
@@ -119,7 +126,7 @@ async def review_page(request: Request, since: str = "", until: str = "", flash:
     items = await _clusters(state, start, end)
     t = texts_for(request)
     return page(request, user, "review.html", clusters=items, since=start.date().isoformat(),
-                decline_examples=_run(state, review.decline_examples),
+                decline_examples=await _run_off_loop(state, review.decline_examples),
                 until=(end - timedelta(seconds=1)).date().isoformat(), flash=t.get(flash, "") if flash else "")
 
 
@@ -132,7 +139,8 @@ async def accept_form(request: Request, signature: str, user: CurrentUser = Depe
     except ValueError:
         raise HTTPException(422, "choose an entry")
     lang = form.get("lang") if form.get("lang") in ("th", "en") else "th"
-    _run(state, review.accept, user, signature, faq_id, [str(q) for q in form.getlist("questions")], lang)
+    questions = [str(q) for q in form.getlist("questions")]
+    await _run_off_loop(state, review.accept, user, signature, faq_id, questions, lang)
     return see_other("/console/review?flash=flash_accepted")
 
 
@@ -144,21 +152,21 @@ async def draft_form(request: Request, signature: str, user: CurrentUser = Depen
         data = _form_entry(form, str(form.get("key") or "").strip())
     except ValidationError as exc:
         raise HTTPException(422, _problems(exc))
-    result = _run(state, review.draft, user, signature, data)
+    result = await _run_off_loop(state, review.draft, user, signature, data)
     return see_other(f"/console/entries/{result['faq_id']}?flash=flash_created")
 
 
 @pages.post("/{signature}/out-of-scope")
 async def out_of_scope_form(signature: str, user: CurrentUser = Depends(page_user("reviewer")),
                             state: AppState = Depends(app_state)):
-    _run(state, review.out_of_scope, user, signature)
+    await _run_off_loop(state, review.out_of_scope, user, signature)
     return see_other("/console/review?flash=flash_out_of_scope")
 
 
 @pages.post("/decline-examples/{example_id}/remove")
 async def remove_decline_example_form(example_id: int, user: CurrentUser = Depends(page_user("reviewer")),
                                       state: AppState = Depends(app_state)):
-    _run(state, review.remove_decline_example, user, example_id)
+    await _run_off_loop(state, review.remove_decline_example, user, example_id)
     return see_other("/console/review?flash=flash_example_removed")
 
 
@@ -166,7 +174,7 @@ async def remove_decline_example_form(example_id: int, user: CurrentUser = Depen
 async def dismiss_form(request: Request, signature: str, user: CurrentUser = Depends(page_user("editor")),
                        state: AppState = Depends(app_state)):
     form = await request.form()
-    _run(state, review.dismiss, user, signature, str(form.get("reason") or ""))
+    await _run_off_loop(state, review.dismiss, user, signature, str(form.get("reason") or ""))
     return see_other("/console/review?flash=flash_dismissed")
 
 
