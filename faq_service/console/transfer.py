@@ -106,9 +106,9 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
                 "key": entries[h.faq_id].key if h.faq_id in entries else None,
                 "question": question_of(entries[h.faq_id]) if h.faq_id in entries else None,
                 "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 4),
-                "matched_text": h.unit.text, "matched_kind": h.unit.kind}
+                "classifier": round(h.prior, 4), "matched_text": h.unit.text, "matched_kind": h.unit.kind}
                for i, h in enumerate(hits)]
     return {"question": question, "lang": lang, "outcome": decision.outcome,
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
             "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,
-            "ranking": ranking}
+            "classifier_weight": state.knowledge.weights.classifier_weight, "ranking": ranking}

@@ -40,6 +40,7 @@ class Hit:
     dense: float
     lexical: float
     unit: Unit
+    prior: float = 0.0  # the entry classifier's probability, when it took part in the order
 
 
 @dataclass
@@ -237,9 +238,10 @@ class RetrievalIndex:
         tokens = tokens if tokens is not None else [tokenize(q) for q in queries]
         lex = snap.score_per_entry(np.stack([snap.lexical.scores(t) for t in tokens]), self.weights)
         fused = self.weights.fuse(langs, dense, lex)
-        order_by = fused
+        order_by, priors = fused, np.zeros_like(fused)
         if prior is not None and self.weights.classifier_weight:
-            order_by = fused + self.weights.classifier_weight * prior(query_vecs, snap.entry_ids)
+            priors = prior(query_vecs, snap.entry_ids)
+            order_by = fused + self.weights.classifier_weight * priors
         out = []
         for i, order in enumerate(np.argsort(-order_by, axis=1)[:, :limit]):
             hits = []
@@ -247,7 +249,7 @@ class RetrievalIndex:
                 mine = snap.texts_of(j)
                 unit = snap.units[mine.start + int(np.argmax(first_cos[i, mine]))]
                 hits.append(Hit(snap.entry_ids[j], float(fused[i, j]), float(dense[i, j]), float(lex[i, j]),
-                                unit))
+                                unit, float(priors[i, j])))
             out.append(hits)
         return out
 
