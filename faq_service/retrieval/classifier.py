@@ -48,12 +48,12 @@ class EntryClassifier:
             model.fit(np.vstack(rows), np.concatenate(labels))
         return cls(model)
 
-    def probabilities(self, query_vecs: list[list[np.ndarray]], entry_ids: tuple[int, ...]) -> np.ndarray:
-        """Per query (its vectors, one per encoder) and per entry in `entry_ids`, the probability that
-        the query asks for that entry; 0 for an entry the classifier has not been trained on yet."""
-        queries = _features([np.stack([vecs[e] for vecs in query_vecs]) for e in range(len(query_vecs[0]))])
-        proba = self.model.predict_proba(queries)
-        out = np.zeros((len(query_vecs), len(entry_ids)), dtype=np.float32)
+    def probabilities(self, query_matrices: list[np.ndarray], entry_ids: tuple[int, ...]) -> np.ndarray:
+        """Per query (`query_matrices`: one queries × dimensions matrix per encoder, as search_many
+        stacks them for its cosines) and per entry in `entry_ids`, the probability that the query asks
+        for that entry; 0 for an entry the classifier has not been trained on yet."""
+        proba = self.model.predict_proba(_features(query_matrices))
+        out = np.zeros((len(proba), len(entry_ids)), dtype=np.float32)
         for j, faq_id in enumerate(entry_ids):
             k = self._column.get(int(faq_id))
             if k is not None:

@@ -219,19 +219,23 @@ class RetrievalIndex:
 
     def search_many(self, queries: list[str], query_vecs: list[list[np.ndarray]], langs: list[str],
                     limit: int = 10, tokens: list[list[str]] | None = None,
-                    prior: Callable[[list, tuple[int, ...]], np.ndarray] | None = None) -> list[list[Hit]]:
+                    prior: Callable[[list[np.ndarray], tuple[int, ...]], np.ndarray] | None = None,
+                    ) -> list[list[Hit]]:
         """search() for several queries at once, with one matrix product per encoder for all of them
-        (`tokens`: the queries' tokens, when the caller has them already). `prior(query_vecs,
-        entry_ids)`: per query and entry a probability that the query asks for the entry (the entry
-        classifier), added with weights.classifier_weight to the fused score to order the entries;
-        each hit's score stays the fused one."""
+        (`tokens`: the queries' tokens, when the caller has them already). `prior(query_matrices,
+        entry_ids)`, given one queries × dimensions matrix per encoder: per query and entry, a
+        probability that the query asks for the entry (the entry classifier), added with
+        weights.classifier_weight to the fused score to order the entries; each hit's score stays the
+        fused one."""
         snap = self._snap
         if not snap.units or not queries:
             return [[] for _ in queries]
         dense = np.zeros((len(queries), len(snap.entry_ids)), dtype=np.float32)
+        query_matrices = [np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in query_vecs])
+                          for e in range(len(self.encoders))]
         first_cos = None
-        for e, (encoder, matrix) in enumerate(zip(self.encoders, snap.vectors)):
-            cos = _cosines(np.stack([np.asarray(vecs[e], dtype=np.float32) for vecs in query_vecs]), matrix)
+        for encoder, matrix, query_matrix in zip(self.encoders, snap.vectors, query_matrices):
+            cos = _cosines(query_matrix, matrix)
             first_cos = cos if first_cos is None else first_cos
             per_entry = snap.score_per_entry(cos, self.weights)
             dense += self.weights.dense(encoder.name, per_entry) / len(self.encoders)
@@ -240,7 +244,7 @@ class RetrievalIndex:
         fused = self.weights.fuse(langs, dense, lex)
         order_by, priors = fused, np.zeros_like(fused)
         if prior is not None and self.weights.classifier_weight:
-            priors = prior(query_vecs, snap.entry_ids)
+            priors = prior(query_matrices, snap.entry_ids)
             order_by = fused + self.weights.classifier_weight * priors
         out = []
         for i, order in enumerate(np.argsort(-order_by, axis=1)[:, :limit]):

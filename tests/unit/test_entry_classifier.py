@@ -48,7 +48,7 @@ def test_an_entry_with_a_single_text_keeps_its_best_score():
 def test_the_prior_orders_entries_but_the_score_stays_the_fused_similarity():
     index = RetrievalIndex([ENC], FusionWeights({"en": 0.5}, {"bow": (0.0, 1.0)}, classifier_weight=0.5))
     index.upsert([_entry(1, "tceb phone number", []), _entry(2, "tceb fax number", [])])
-    prefer_second = lambda vecs, ids: np.array([[0.0 if i == 1 else 1.0 for i in ids]] * len(vecs))
+    prefer_second = lambda matrices, ids: np.array([[0.0 if i == 1 else 1.0 for i in ids]] * len(matrices[0]))
     plain = _search(index, "tceb phone number")
     reordered = _search(index, "tceb phone number", prior=prefer_second)
     assert plain[0].faq_id == 1 and reordered[0].faq_id == 2
@@ -64,8 +64,7 @@ def test_classifier_learns_entries_and_the_decline_class():
              "tax form vat"]
     ids = np.array([1, 1, 1, 2, 2, 2])
     clf = EntryClassifier.fit(_vectors(texts), ids, _vectors(["weather tomorrow", "football score"]), 10.0)
-    proba = clf.probabilities([[v] for v in ENC.encode_queries(["phone to call tceb", "which vat form",
-                                                                  "football weather"])], (1, 2, 3))
+    proba = clf.probabilities(_vectors(["phone to call tceb", "which vat form", "football weather"]), (1, 2, 3))
     assert proba.shape == (3, 3) and proba[:, 2].tolist() == [0.0, 0.0, 0.0]  # entry 3: not trained on
     assert proba[0].argmax() == 0 and proba[1].argmax() == 1
     assert proba[2].sum() < 0.5  # most of the mass is on the decline class
