@@ -9,12 +9,13 @@ only choose which response to send and fill in the data that comes from the FAQ 
   queued on disk for the question log (outcome `unavailable`).
 - action_feedback: affirm/deny → POST /api/v1/feedback for the answer shown (button or typed yes/no).
 - action_log_handled_turn: turns Rasa answers itself → POST /api/v1/questions, outcome handled_by_bot.
+Every question sent to faq_service carries its intent and, for the intents reports count, a neutral
+`topic` (actions/config.py TOPIC_BY_INTENT).
 """
 from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
@@ -25,19 +26,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.config import topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
 from actions.question_queue import QuestionQueue, new_idempotency_key
+from bot.language import detect_lang
 
 logger = logging.getLogger(__name__)
 
 BANGKOK = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving; no tz database needed
-THAI_LETTER = re.compile(r"[\u0E01-\u0E5B]")
 QUEUE = QuestionQueue()
 QUEUE.start_background()  # deliver what an earlier process left behind
 
 
 def client() -> FaqClient:
-    return FaqClient()  # reads FAQ_URL / THAMTOB_SERVICE_TOKEN / FAQ_TIMEOUT_S each time
+    return FaqClient()  # FAQ_URL / THAMTOB_SERVICE_TOKEN / FAQ_TIMEOUT_S from actions/config.py
 
 
 def user_text(tracker: Tracker) -> str:
@@ -45,11 +47,12 @@ def user_text(tracker: Tracker) -> str:
 
 
 def user_lang(tracker: Tracker) -> str:
-    """The language of the current message: the `lang` slot (set from it), else detected here."""
+    """The language of the current message: the `lang` slot (set from it), else detected here by the
+    same rule (bot/language.py)."""
     lang = tracker.get_slot("lang")
     if lang in ("th", "en"):
         return lang
-    return "th" if THAI_LETTER.search(user_text(tracker)) else "en"
+    return detect_lang(user_text(tracker))
 
 
 def channel_name(tracker: Tracker) -> str:
@@ -102,16 +105,22 @@ def choose_payload(faq_id: int) -> str:
 
 
 def log_record(tracker: Tracker, outcome: str, intent: Optional[str] = None) -> Dict[str, Any]:
-    return {
+    """The question-log record of the current turn (POST /api/v1/questions, or the disk queue)."""
+    intent = intent or intent_name(tracker)
+    record = {
         "question": user_text(tracker)[:1000] or "(empty)",
         "lang": user_lang(tracker),
         "channel": channel_name(tracker),
         "session_id": tracker.sender_id,
-        "intent": intent or intent_name(tracker),
+        "intent": intent,
         "outcome": outcome,
         "asked_at": now_iso(),
         "idempotency_key": new_idempotency_key(),
     }
+    topic = topic_for(intent)
+    if topic:
+        record["topic"] = topic
+    return record
 
 
 async def log_or_queue(record: Dict[str, Any]) -> None:
@@ -171,7 +180,7 @@ class ActionAnswerFaq(Action):
         record = log_record(tracker, "unavailable")
         try:
             result = await faq.ask(user_text(tracker), lang, channel_name(tracker), tracker.sender_id,
-                                   intent_name(tracker), record["idempotency_key"])
+                                   record["intent"], record["idempotency_key"], record.get("topic"))
         except FaqUnavailable as exc:
             logger.warning("ask failed (%s); replying with the contact channels", exc)
             dispatcher.utter_message(response="utter_service_unavailable")

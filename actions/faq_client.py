@@ -1,27 +1,25 @@
 """Client for the ThamTob FAQ service (faq_service), the one outside service the actions call.
 
-Contract: docs/api.md. Base URL from FAQ_URL, service token from THAMTOB_SERVICE_TOKEN (sent as
-X-Service-Token). Every call has a total time budget of at most 3 s (FAQ_TIMEOUT_S, default 2.5 s), so
-the bot can still answer with the contact channels in time when the service is down or hanging.
+Contract: docs/api.md. Base URL, service token (sent as X-Service-Token) and time budget come from
+actions/config.py (FAQ_URL, THAMTOB_SERVICE_TOKEN, FAQ_TIMEOUT_S). Every call has a total time budget of
+at most 3 s (default 2.5 s), so the bot can still answer with the contact channels in time when the
+service is down or hanging.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from typing import Any, Dict, Optional
 
 import aiohttp
 
+from actions.config import MAX_FAQ_TIMEOUT_S, settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_FAQ_URL = "http://127.0.0.1:8000"
-DEFAULT_TOKEN = "dev-service-token"
-MAX_TIMEOUT_S = 3.0
-DEFAULT_TIMEOUT_S = 2.5
 TOKEN_HEADER = "X-Service-Token"
 # 4xx answers that will never succeed on a retry (a bad request stays bad)
 PERMANENT_STATUSES = {400, 404, 409, 413, 422}
@@ -39,14 +37,6 @@ class FaqRejected(Exception):
         self.status = status
 
 
-def _timeout_from_env() -> float:
-    try:
-        value = float(os.environ.get("FAQ_TIMEOUT_S", DEFAULT_TIMEOUT_S))
-    except ValueError:
-        value = DEFAULT_TIMEOUT_S
-    return max(0.1, min(value, MAX_TIMEOUT_S))
-
-
 class FaqClient:
     """Async (aiohttp) calls for the actions, plus a blocking POST for the queue's delivery thread."""
 
@@ -56,9 +46,10 @@ class FaqClient:
         token: Optional[str] = None,
         timeout_s: Optional[float] = None,
     ) -> None:
-        self.base_url = (base_url or os.environ.get("FAQ_URL") or DEFAULT_FAQ_URL).rstrip("/")
-        self.token = token or os.environ.get("THAMTOB_SERVICE_TOKEN") or DEFAULT_TOKEN
-        self.timeout_s = min(timeout_s or _timeout_from_env(), MAX_TIMEOUT_S)
+        config = settings()
+        self.base_url = (base_url or config.faq_url).rstrip("/")
+        self.token = token or config.service_token
+        self.timeout_s = min(timeout_s or config.faq_timeout_s, MAX_FAQ_TIMEOUT_S)
 
     @property
     def headers(self) -> Dict[str, str]:
@@ -68,7 +59,7 @@ class FaqClient:
         self, method: str, path: str, body: Optional[Dict[str, Any]] = None,
         timeout_s: Optional[float] = None,
     ) -> tuple[int, Any]:
-        timeout = aiohttp.ClientTimeout(total=min(timeout_s or self.timeout_s, MAX_TIMEOUT_S))
+        timeout = aiohttp.ClientTimeout(total=min(timeout_s or self.timeout_s, MAX_FAQ_TIMEOUT_S))
         try:
             async with aiohttp.ClientSession(timeout=timeout, headers=self.headers) as session:
                 async with session.request(method, self.base_url + path, json=body) as resp:
@@ -88,11 +79,14 @@ class FaqClient:
 
     async def ask(
         self, question: str, lang: Optional[str], channel: Optional[str], session_id: Optional[str],
-        intent: Optional[str] = None, idempotency_key: Optional[str] = None,
+        intent: Optional[str] = None, idempotency_key: Optional[str] = None, topic: Optional[str] = None,
     ) -> Dict[str, Any]:
-        """POST /api/v1/ask → the answer, suggestions or a decline (and its log_id)."""
+        """POST /api/v1/ask → the answer, suggestions or a decline (and its log_id). `topic` (the question
+        log's neutral topic, actions/config.py) is left out of the body when there is none."""
         body = {"question": question, "lang": lang, "channel": channel, "session_id": session_id,
                 "intent": intent, "idempotency_key": idempotency_key}
+        if topic:
+            body["topic"] = topic
         _, data = await self._request("POST", "/api/v1/ask", body)
         return data or {}
 

@@ -1,12 +1,16 @@
 """On-disk queue of questions that could not reach the FAQ service's question log.
 
 When faq_service is down, the action server still answers (with the contact channels) and writes the
-question here: one JSON file per question under ACTION_QUEUE_DIR/pending, written atomically (temporary
-file, fsync, rename). A background thread delivers the files with POST /api/v1/questions once the service
-is back. Each record carries an idempotency_key fixed when it is queued, so a retry (after a timeout, a
-crash between the POST and the delete, or two action servers sharing the folder) never stores a question
-twice. The files survive action-server restarts: a new process delivers what an old one left.
+question here: one JSON file per question under ACTION_QUEUE_DIR/pending (actions/config.py), written
+atomically (temporary file, fsync, rename). A background thread delivers the files with
+POST /api/v1/questions once the service is back. Each record carries an idempotency_key fixed when it is
+queued, so a retry (after a timeout, a crash between the POST and the delete, or two action servers
+sharing the folder) never stores a question twice. The files survive action-server restarts: a new
+process delivers what an old one left.
 Records the service rejects for good (a 4xx other than auth/rate limits) are moved to `failed/`.
+A record is delivered as it was queued, with its `topic`; one queued before the bot sent topics gets the
+topic of its intent on delivery, as a fresh record would have it. The PDPA purge of this folder is
+actions/privacy.py's.
 """
 from __future__ import annotations
 
@@ -20,15 +24,22 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from actions.config import settings, topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_QUEUE_DIR = "var/action-queue"
-
 
 def new_idempotency_key() -> str:
     return f"thamtob-{uuid.uuid4().hex}"
+
+
+def with_topic(record: Dict[str, Any]) -> Dict[str, Any]:
+    """`record` with the topic of its intent when it has no `topic` key and its intent has a topic."""
+    topic = topic_for(record.get("intent"))
+    if "topic" in record or topic is None:
+        return record
+    return {**record, "topic": topic}
 
 
 class QuestionQueue:
@@ -36,7 +47,7 @@ class QuestionQueue:
 
     def __init__(self, root: Optional[str] = None, client: Optional[FaqClient] = None,
                  interval_s: float = 2.0, max_interval_s: float = 10.0) -> None:
-        self.root = Path(root or os.environ.get("ACTION_QUEUE_DIR") or DEFAULT_QUEUE_DIR)
+        self.root = Path(root or settings().action_queue_dir)
         self.pending = self.root / "pending"
         self.failed = self.root / "failed"
         self.tmp = self.root / "tmp"
@@ -117,7 +128,7 @@ class QuestionQueue:
                         self._move(path, self.failed)
                         continue
                     try:
-                        self.client.log_question_sync(record)
+                        self.client.log_question_sync(with_topic(record))
                     except FaqUnavailable as exc:
                         logger.info("faq_service still unavailable: %s", exc)
                         break

@@ -108,7 +108,7 @@ def server_side_latency(db_url: str, skip: int) -> dict:
 def markdown(result: dict, meta: dict, stack_note: str) -> str:
     s, r, m = result["stats"], result["ratio_faq_to_greet"], meta["machine"]
     lines = [
-        "# Bot latency over the REST channel (issue 3, item 8)",
+        "# Bot latency over the REST channel",
         "",
         f"- date: {meta['date']}",
         f"- machine: {m['nproc']} CPUs (nproc), {m['cpu']}; Python {m['python']}",

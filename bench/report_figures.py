@@ -52,7 +52,7 @@ def load(url: str, rows: int, faq_ids: list[int], seed: int = 2563) -> float:
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     t0 = time.perf_counter()
     with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
-        with cur.copy("COPY question_log (asked_at, question_text, lang, channel, session_hash, intent, outcome, "
+        with cur.copy("COPY question_log (asked_at, question_text, lang, channel, session_hash, topic, outcome, "
                       "faq_id, suggestions, latency_ms, helpful, feedback_comment) FROM STDIN") as copy:
             for i in range(rows):
                 outcome = outcomes[rnd.randrange(len(outcomes))]
@@ -64,7 +64,7 @@ def load(url: str, rows: int, faq_ids: list[int], seed: int = 2563) -> float:
                     "th" if rnd.random() < 0.8 else "en",
                     channels[rnd.randrange(len(channels))],
                     f"{rnd.getrandbits(64):016x}",
-                    "ask_complaint_channels" if rnd.random() < 0.02 else None,
+                    "complaints" if rnd.random() < 0.02 else None,
                     outcome,
                     faq_ids[rnd.randrange(len(faq_ids))] if answered else None,
                     "[]",
@@ -89,14 +89,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
 
-    from faq_service.db import Database
+    from faq_service.core.db import Database
     from faq_service.faqs.models import FaqEntry
     from faq_service.measures import service as measures
     from faq_service.measures.periods import Period
     from faq_service.reports.figures import compute
     from faq_service.reports.render import render_report
     from faq_service.reports.report import build
-    from faq_service.startup import import_path, migrate
+    from faq_service.core.migrations import migrate
+    from faq_service.faqs.service import import_path
 
     name = f"thamtob_bench_reports_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
@@ -149,7 +150,7 @@ def main() -> None:
     nproc = os.cpu_count()
     command = "PYTHONPATH=. .venv/bin/python -m bench.report_figures " + " ".join(sys.argv[1:])
     lines = [
-        "# Benchmark: six-month report figures (issue 6)",
+        "# Benchmark: six-month report figures",
         "",
         f"- date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- command: `{command.strip()}`",

@@ -17,7 +17,7 @@ The /ask load comes from wrk (Debian's `wrk`, C; bench/wrk_ask.lua), each measur
 next to no CPU, as real visitors' browsers cost the server none, and a steady state rather than the
 start and end of a short burst. `--load-generator httpx` uses a Python client in this process instead
 (for comparison: its CPU comes out of the same two cores).
-Targets (issue 4): /ask p50 ≤ 1.3 × bare single p50; 16 clients ≥ 0.9 × bare batch-16 rate.
+Targets: /ask p50 ≤ 1.3 × bare single p50; 16 clients ≥ 0.9 × bare batch-16 rate.
 """
 from __future__ import annotations
 

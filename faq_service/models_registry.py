@@ -4,7 +4,7 @@
 def import_all_models() -> None:
     from faq_service.faqs import models as _faqs  # noqa: F401
     from faq_service.questions import models as _questions  # noqa: F401
-    from faq_service.staff import models as _staff  # noqa: F401
+    from faq_service.core.auth import models as _auth  # noqa: F401
     from faq_service.review import models as _review  # noqa: F401
     from faq_service.measures import models as _measures  # noqa: F401
     from faq_service.reports import models as _reports  # noqa: F401

@@ -6,7 +6,7 @@ BOT_DATA := data/nlu data/rules.yml data/stories.yml
 BOT_FILES := --domain bot/domain.yml --config bot/config.yml
 BOT_MODEL_DIR := var/models
 BOT_MODEL := $(BOT_MODEL_DIR)/thamtob.tar.gz
-BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories.yml bot/config.yml bot/domain.yml $(wildcard bot/components/*.py))
+BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories.yml bot/config.yml bot/domain.yml $(wildcard bot/components/*.py) bot/language.py)
 BOT_RESULTS := var/bot-results
 NLU_MIN_F1 ?= 0.90
 # Warnings `rasa data validate` always gives for responses that only custom actions send.
@@ -72,8 +72,10 @@ bot-test-stories: train
 
 bot-test: bot-validate bot-unit bot-test-nlu bot-test-stories
 
+# The action server on ACTIONS_HOST (default 127.0.0.1):ACTIONS_PORT; `rasa run actions` cannot be told the
+# interface (it listens on all of them), actions/server.py can.
 actions: setup-bot
-	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run actions --actions actions --port $(ACTIONS_PORT)
+	bot/run-with-env.sh $(BOT_VENV)/bin/python -m actions.server
 
 rasa: train
 	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run -i 127.0.0.1 --cors "*" --model $(BOT_MODEL) \

@@ -1,4 +1,4 @@
-# Six-month ITA report and Q&A guide (issue 6): WeasyPrint's Debian libraries (pango, harfbuzz, fontconfig),
+# Six-month ITA report and Q&A guide: WeasyPrint's Debian libraries (pango, harfbuzz, fontconfig),
 # Thai fonts, and poppler-utils (pdftotext/pdftoppm, used by the report tests to read the PDF).
 # apt runs only when a package is missing; apt-get update comes first.
 REPORT_PKGS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \

@@ -68,9 +68,10 @@ wait_ready faq_service "http://127.0.0.1:$FAQ_PORT/readyz" 300
 # 2. the model: `make train` retrains only when the training data or the bot config changed
 make --no-print-directory -C "$REPO" train || exit 1
 
-# 3. the action server and Rasa (the guarded REST channel, CORS for the web page)
-start_bg actions bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run actions --actions actions \
-  --port "$ACTIONS_PORT"
+# 3. the action server and Rasa (the guarded REST channel, CORS for the web page). Like faq_service
+#    (FAQ_HOST), the action server listens on 127.0.0.1 unless ACTIONS_HOST says otherwise
+#    (actions/config.py); Rasa only on 127.0.0.1.
+start_bg actions bot/run-with-env.sh "$REPO/.venv-bot/bin/python" -m actions.server
 actions_pid="${pids[-1]}"
 start_bg rasa bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run -i 127.0.0.1 --cors "*" \
   --model var/models/thamtob.tar.gz --port "$RASA_PORT" \

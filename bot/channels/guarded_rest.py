@@ -17,7 +17,8 @@ from bot/channels/messages.yml. Nothing rejected reaches the tracker store, the 
 
 Limits from the environment: WEBHOOK_RATE_SENDER (default "120/60": 120 messages per 60 s per sender),
 WEBHOOK_RATE_IP (default "6000/60"), "off" disables one; WEBHOOK_TRUST_FORWARDED_FOR=1 takes the client
-IP from the last X-Forwarded-For hop (only behind a reverse proxy that sets it).
+IP from the last X-Forwarded-For hop (only behind a reverse proxy that sets it). A value that cannot be
+used stops Rasa with one line naming it (WebhookConfigError).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Dict, Optional, Text, Tuple
+from typing import Any, Callable, Dict, Optional, Text, Tuple
 
 import yaml
 from sanic import response
@@ -35,7 +36,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.rate_limit import Limit, TokenBuckets
+from bot.language import detect_lang
 from rasa.core.channels.rest import RestInput
+from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +58,32 @@ ENV = {
     "rate_sender": "WEBHOOK_RATE_SENDER",
     "rate_ip": "WEBHOOK_RATE_IP",
 }
-THAI_LETTER = re.compile(r"[\u0E01-\u0E5B]")
+# The language of a rejected message is told from its start only: the body may be far over every limit,
+# and counting letters over all of it would cost memory in proportion to it.
+GUESS_LANG_CHARS = 4000
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 INPUT_CHANNEL = re.compile(r"^[a-z0-9_-]{1,32}$")
+
+
+class WebhookConfigError(RasaException):
+    """A limit the channel cannot use. Rasa reports its own exceptions as one line, without a traceback."""
+
+
+def positive_int(value: Any) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{number} < 1")
+    return number
+
+
+def checked(name: str, value: Any, parse: Callable[[Any], Any], expected: str, example: Any) -> Any:
+    """parse(value), or WebhookConfigError naming `name` (a variable, or a key of bot/credentials.yml)."""
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        where = "" if name.isupper() else "bot/credentials.yml: "
+        raise WebhookConfigError(f"{where}{name}={value!r} is not {expected} (example: {name}={example})") from None
 
 
 class Rejected(Exception):
@@ -103,8 +128,9 @@ def fill(template: str, values: Dict[str, Any]) -> str:
 
 
 def guess_lang(text: Any) -> Optional[str]:
+    """`th` or `en` (bot/language.py) for a rejected message's text; None when there is no text."""
     if isinstance(text, str) and text.strip():
-        return "th" if THAI_LETTER.search(text) else "en"
+        return detect_lang(text[:GUESS_LANG_CHARS])
     return None
 
 
@@ -122,16 +148,26 @@ class GuardedRestInput(RestInput):
     def __init__(self, **options: Any) -> None:
         settings = dict(DEFAULTS)
         settings.update({k: v for k, v in options.items() if k in DEFAULTS and v is not None})
+        sources = {key: key for key in DEFAULTS}
         for key, var in ENV.items():
             if os.environ.get(var, "").strip():
                 settings[key] = os.environ[var].strip()
-        self.max_body_bytes = int(settings["max_body_bytes"])
-        self.max_message_chars = int(settings["max_message_chars"])
-        self.max_sender_chars = int(settings["max_sender_chars"])
-        self.max_metadata_bytes = int(settings["max_metadata_bytes"])
-        self.max_depth = int(settings["max_depth"])
-        sender_limit = Limit.parse(str(settings["rate_sender"]))
-        ip_limit = Limit.parse(str(settings["rate_ip"]))
+                sources[key] = var
+
+        def number(key: str) -> int:
+            return checked(sources[key], settings[key], positive_int, "a whole number ≥ 1", DEFAULTS[key])
+
+        def rate(key: str) -> Optional[Limit]:
+            return checked(sources[key], settings[key], lambda v: Limit.parse(str(v)),
+                           'a rate limit N/SECONDS or "off"', DEFAULTS[key])
+
+        self.max_body_bytes = number("max_body_bytes")
+        self.max_message_chars = number("max_message_chars")
+        self.max_sender_chars = number("max_sender_chars")
+        self.max_metadata_bytes = number("max_metadata_bytes")
+        self.max_depth = number("max_depth")
+        sender_limit = rate("rate_sender")
+        ip_limit = rate("rate_ip")
         self.sender_buckets = TokenBuckets(sender_limit) if sender_limit else None
         self.ip_buckets = TokenBuckets(ip_limit) if ip_limit else None
         self.trust_forwarded = os.environ.get("WEBHOOK_TRUST_FORWARDED_FOR", "") in ("1", "true", "yes")

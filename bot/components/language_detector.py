@@ -1,11 +1,11 @@
 """A Rasa 3 graph component that tags each user message with its language (entity `lang`).
 
-A message that contains any Thai-script letter is Thai (`th`), otherwise English (`en`). The entity
-fills the `lang` slot on every user turn, and responses choose their Thai or English variation on it.
+The language is bot/language.py's rule (faq_service's): Thai (`th`) when Thai letters make up at least a
+fifth of the letters, otherwise English (`en`). The entity fills the `lang` slot on every user turn, and
+responses choose their Thai or English variation on it.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,12 +24,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-THAI_LETTER = re.compile(r"[\u0E01-\u0E5B]")
+from bot.language import detect_lang
 
 
 def detect_language(text: Text) -> Text:
-    """`th` when `text` has Thai script, else `en`."""
-    return "th" if THAI_LETTER.search(text or "") else "en"
+    """`th` or `en` (bot/language.py); a message without text counts as English."""
+    return detect_lang(text or "")
 
 
 @DefaultV1Recipe.register(

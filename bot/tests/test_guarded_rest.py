@@ -125,3 +125,12 @@ def test_every_error_renders(channel, code):
 
 def test_normalise_keeps_thai_and_emoji():
     assert normalise_message("ขอบคุณครับ 🙏🏽 <b>x</b>") == "ขอบคุณครับ 🙏🏽 <b>x</b>"
+
+
+@pytest.mark.parametrize("var,value", [("WEBHOOK_MAX_BODY_BYTES", "abc"), ("WEBHOOK_RATE_IP", "lots")])
+def test_a_limit_that_cannot_be_used_is_one_clear_error(monkeypatch, var, value):
+    from bot.channels.guarded_rest import WebhookConfigError
+
+    monkeypatch.setenv(var, value)
+    with pytest.raises(WebhookConfigError, match=rf"^{var}='{value}' is not .* \(example: {var}=\S+\)$"):
+        GuardedRestInput()

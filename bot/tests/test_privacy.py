@@ -3,7 +3,7 @@ import os
 import sqlite3
 import time
 
-from actions.privacy import main, purge_queue, purge_tracker
+from actions.privacy import delete_queue_session, delete_tracker_session, main, purge_queue, purge_tracker
 
 DAY = 86400
 
@@ -67,3 +67,33 @@ def test_cli(tmp_path, capsys):
     assert main(["purge", "--days", "30", "--tracker-db-url", f"sqlite:///{db}",
                  "--queue-dir", str(tmp_path / "q")]) == 0
     assert '"tracker_events_deleted": 1' in capsys.readouterr().out
+
+
+def test_a_queue_file_is_as_old_as_the_earliest_of_its_name_asked_at_and_mtime(tmp_path):
+    now = time.time()
+    (tmp_path / "failed").mkdir()
+    new_ns = int((now - 60) * 1e9)
+    asked_long_ago = tmp_path / "failed" / f"{new_ns:020d}-thamtob-e.json"
+    asked_long_ago.write_text('{"question": "ความลับ", "asked_at": "2000-01-01T00:00:00+00:00"}', encoding="utf-8")
+    recent = tmp_path / "failed" / f"{new_ns:020d}-thamtob-f.json"
+    recent.write_text('{"question": "ใหม่"}', encoding="utf-8")
+    assert purge_queue(str(tmp_path), 30, now=now)["queue_failed_deleted"] == 1
+    assert not asked_long_ago.exists() and recent.exists()
+
+
+def test_erasing_one_session(tmp_path):
+    now = time.time()
+    db = tmp_path / "tracker.db"
+    make_tracker(db, now)
+    assert delete_tracker_session(f"sqlite:///{db}", "old") == 2
+    conn = sqlite3.connect(db)
+    assert [r[0] for r in conn.execute("SELECT sender_id FROM events")] == ["new"]
+    conn.close()
+    assert "ข้อความเก่า".encode() not in db.read_bytes()  # secure_delete here too
+    (tmp_path / "q" / "pending").mkdir(parents=True)
+    mine = tmp_path / "q" / "pending" / "m.json"
+    mine.write_text('{"session_id": "me"}', encoding="utf-8")
+    theirs = tmp_path / "q" / "pending" / "t.json"
+    theirs.write_text('{"session_id": "them"}', encoding="utf-8")
+    assert delete_queue_session(str(tmp_path / "q"), "me") == 1
+    assert not mine.exists() and theirs.exists()

@@ -131,3 +131,19 @@ def test_background_thread_delivers(tmp_path):
         assert [r["question"] for r in server.stored.values()] == ["bg"]
     finally:
         server.close()
+
+
+def test_queued_records_keep_their_topic_and_old_ones_get_it_from_the_intent(tmp_path):
+    server = FakeLog()
+    try:
+        queue = QuestionQueue(str(tmp_path), FaqClient(f"http://127.0.0.1:{server.port}", "tok", 1))
+        queue.enqueue(record("with topic", intent="ask_human", topic="contact"))
+        queue.enqueue(record("queued before topics", intent="ask_complaint_channels"))
+        queue.enqueue(record("no topic"))
+        assert queue.deliver_pending() == 0
+        sent = {r["question"]: r for r in server.stored.values()}
+        assert sent["with topic"]["topic"] == "contact"
+        assert sent["queued before topics"]["topic"] == "complaints"
+        assert "topic" not in sent["no topic"]
+    finally:
+        server.close()

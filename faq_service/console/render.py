@@ -1,9 +1,10 @@
 """Rendering console pages: the shared layout (templates/base.html), UI text in Thai and English
 (i18n.yml), the language switch, the navigation, and the security headers of every page.
 
-Other domains' pages extend base.html: `register_template_dir(path)` adds their templates folder,
-`register_nav(href, label_th, label_en, role)` adds a link to the navigation, and
-`page(request, user, "their.html", **context)` renders with everything base.html needs.
+Domains' pages extend base.html: `register_template_dir(path)` adds their templates folder,
+`register_nav(href, label_th, label_en, role, order)` adds a link to the navigation,
+`DomainTexts(path)` reads a domain's own page texts, and `page(request, user, "their.html", **context)`
+renders with everything base.html needs.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -35,6 +36,7 @@ class NavLink:
     label_th: str
     label_en: str
     role: str = "viewer"
+    order: int = 100  # place in the navigation, whatever order the domains are installed in
 
 
 NAV: list[NavLink] = []
@@ -46,9 +48,10 @@ def register_template_dir(path: str | Path) -> None:
         templates.env.loader = ChoiceLoader([FileSystemLoader(d) for d in _dirs])
 
 
-def register_nav(href: str, label_th: str, label_en: str, role: str = "viewer") -> None:
+def register_nav(href: str, label_th: str, label_en: str, role: str = "viewer", order: int = 100) -> None:
     if all(link.href != href for link in NAV):
-        NAV.append(NavLink(href, label_th, label_en, role))
+        NAV.append(NavLink(href, label_th, label_en, role, order))
+        NAV.sort(key=lambda link: link.order)
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +61,20 @@ def load_texts() -> dict[str, dict[str, str]]:
     if diff:
         raise ValueError(f"console i18n.yml: keys not in both languages: {sorted(diff)}")
     return data
+
+
+class DomainTexts:
+    """A domain's own page texts ({th: {...}, en: {...}} in a .yml beside its pages), in the language of
+    the request: `DomainTexts(path).for_request(request)`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._data: dict | None = None
+
+    def for_request(self, request: Request) -> dict[str, str]:
+        if self._data is None:
+            self._data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        return self._data[request_lang(request)]
 
 
 def request_lang(request: Request) -> str:
@@ -96,11 +113,8 @@ def page(request: Request, user, name: str, status_code: int = 200, **context) -
     return response
 
 
-for _href, _th, _en, _role in (
-        ("/console", "รายการคำถาม", "Entries", "viewer"),
-        ("/console/review", "คำถามที่ยังตอบไม่ได้", "Unanswered questions", "viewer"),
-        ("/console/try", "ลองถาม", "Try a question", "viewer"),
-        ("/console/transfer", "นำเข้า/ส่งออก", "Import / export", "viewer"),
-        ("/console/users", "ผู้ใช้", "Users", "admin"),
-        ("/console/audit", "บันทึกการใช้งาน", "Audit log", "admin")):
-    register_nav(_href, _th, _en, _role)
+def see_other(url: str) -> RedirectResponse:
+    """The redirect after a form is handled (POST, then GET: a reload does not send the form again)."""
+    response = RedirectResponse(url, status_code=303)
+    secure_headers(response)
+    return response

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
-from faq_service.deps import AppState, app_state
+from faq_service.core.deps import AppState, app_state
 from faq_service.faqs import service as faqs
 from faq_service.faqs.models import FaqEntry
 

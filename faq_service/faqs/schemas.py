@@ -6,7 +6,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from faq_service.faqs.models import STATUSES
-from faq_service.retrieval.text import normalize, reject_nul_and_surrogates
+from faq_service.core.text import normalize, reject_nul_and_surrogates
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 

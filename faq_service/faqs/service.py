@@ -1,10 +1,14 @@
-"""Knowledge-base logic: upserts with history, the change counter, and published-entry queries."""
+"""Knowledge-base logic: upserts with history, the change counter, published-entry queries, and
+importing entry files."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from faq_service.db import is_row_id, utcnow
+from faq_service.core.db import Database, is_row_id, utcnow
+from faq_service.faqs import io as faq_io
 from faq_service.faqs.models import FaqEntry, FaqHistory, KbState
 from faq_service.faqs.schemas import EntryIn
 from faq_service.retrieval.index import EntryDoc
@@ -107,3 +111,11 @@ def import_entries(session: Session, entries: list[EntryIn], author: str) -> dic
         _, result = upsert_entry(session, data, author)
         counts[result] += 1
     return counts
+
+
+def import_path(db: Database, path: Path, author: str = "import") -> dict[str, int]:
+    report = faq_io.parse_path(path)
+    if report.errors:
+        raise ValueError("the knowledge base files are invalid:\n" + "\n".join(report.errors))
+    with db.session() as s:
+        return import_entries(s, report.entries, author)

@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from faq_service.settings import REPO_ROOT
+from faq_service.core.settings import REPO_ROOT
 
 measures_app = typer.Typer(help="ITA measures: import the measure tables.", no_args_is_help=True)
 console = Console()
@@ -17,11 +17,11 @@ def measures_import(path: Path = typer.Argument(REPO_ROOT / "data" / "measures",
                                                 help="a .yml file or a folder (default data/measures)"),
                     author: str = typer.Option("cli-import")) -> None:
     """Upsert indicators, items and measures by key; changes are kept in the measures' history."""
-    from faq_service.cli import _database
+    from faq_service.core.migrations import open_database
     from faq_service.measures.service import MeasureError, import_path
 
     try:
-        with _database().session() as s:
+        with open_database().session() as s:
             counts = import_path(s, path, author)
     except MeasureError as exc:
         console.print(f"[red]{exc}[/red]")

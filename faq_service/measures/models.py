@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from faq_service.db import Base, utcnow
+from faq_service.core.db import Base, utcnow
 
 ITEM_KINDS = ("IIT", "EIT")  # internal / external stakeholders' assessment
 STEP_STATUSES = ("planned", "in_progress", "done", "on_hold")

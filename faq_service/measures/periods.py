@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from faq_service.core.errors import domain_errors_as_http
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
 
@@ -110,3 +112,9 @@ def as_utc(moment: datetime) -> datetime:
 
 def as_bangkok(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(BANGKOK)
+
+
+def period_of(fiscal_year: int, half: int) -> Period:
+    """The period a request names; one that does not exist answers 422."""
+    with domain_errors_as_http():
+        return Period(fiscal_year, half)

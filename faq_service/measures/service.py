@@ -8,7 +8,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from faq_service.db import utcnow
+from faq_service.core.db import utcnow
+from faq_service.core.errors import ConflictError
 from faq_service.measures.models import (STEP_STATUSES, AssessmentItem, Indicator, Measure, MeasureHistory,
                                          MeasureItem, PeriodResult, Step)
 from faq_service.measures.periods import Period
@@ -21,6 +22,10 @@ RESULT_FIELDS = ("result_th", "result_en", "obstacles_th", "obstacles_en")
 
 class MeasureError(ValueError):
     pass
+
+
+class MeasureConflict(MeasureError, ConflictError):
+    """The measure or step was changed by someone else since the editor loaded it."""
 
 
 @dataclass
@@ -221,7 +226,7 @@ def result_for(measure: Measure, period: Period) -> PeriodResult | None:
 
 def _check_version(obj, expected: int | None) -> None:
     if expected is not None and obj.version != expected:
-        raise MeasureError(f"changed by someone else meanwhile (version {obj.version}, you had {expected})")
+        raise MeasureConflict(f"changed by someone else meanwhile (version {obj.version}, you had {expected})")
 
 
 def update_measure(session: Session, measure_id: int, values: dict, author: str,

@@ -1,9 +1,9 @@
 """Alembic environment: the URL comes from the caller's config or from the settings object."""
 from alembic import context
 
-from faq_service.db import Base, make_engine
+from faq_service.core.db import Base, make_engine
 from faq_service.models_registry import import_all_models
-from faq_service.settings import get_settings
+from faq_service.core.settings import get_settings
 
 import_all_models()
 config = context.config

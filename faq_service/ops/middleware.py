@@ -8,7 +8,7 @@ import json
 import logging
 import time
 
-from faq_service.messages import both
+from faq_service.core.errors import send_error
 from faq_service.ops.logs import ACCESS_LOGGER, request_id_from, request_id_var
 from faq_service.ops.metrics import Metrics
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter
@@ -175,16 +175,8 @@ class OpsMiddleware:
 
     @staticmethod
     async def _invalid(send, problem: str) -> None:
-        body = json.dumps({"detail": problem, **both("invalid_request", problems=problem)},
-                          ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 422, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 422, problem, "invalid_request", problems=problem)
 
     async def _too_many(self, send, retry_after: int) -> None:
-        body = json.dumps({"detail": "too many requests", "retry_after": retry_after,
-                           **both("rate_limited", retry_after=retry_after)}, ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 429, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-            (b"retry-after", str(retry_after).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 429, "too many requests", "rate_limited", extra={"retry_after": retry_after},
+                         headers=((b"retry-after", str(retry_after).encode()),), retry_after=retry_after)

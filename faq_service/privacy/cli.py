@@ -6,22 +6,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from faq_service.settings import get_settings
+from faq_service.core.migrations import open_database
+from faq_service.core.settings import get_settings
 
 privacy_app = typer.Typer(help="PDPA: retention purge and deletion by session id.", no_args_is_help=True)
 console = Console()
 
 TRACKER_HELP = "Rasa tracker store URL (default $RASA_TRACKER_DB_URL; skipped when unset)"
 QUEUE_HELP = "the action server's queue folder (default $ACTION_QUEUE_DIR)"
-
-
-def _database():
-    from faq_service.db import Database
-    from faq_service.startup import migrate
-
-    db = Database(get_settings().database_url)
-    migrate(db)
-    return db
 
 
 @privacy_app.command("purge")
@@ -35,7 +27,7 @@ def purge(question_days: int = typer.Option(None, help="default $THAMTOB_RETENTI
     s = get_settings()
     question_days = s.retention_question_days if question_days is None else question_days
     raw_days = s.retention_raw_days if raw_days is None else raw_days
-    blanked = service.purge_question_log(_database(), question_days)
+    blanked = service.purge_question_log(open_database(), question_days)
     console.print(f"question log: {blanked} rows older than {question_days} days reduced to counts")
     tracker_db = tracker_db or s.rasa_tracker_db_url
     if tracker_db:
@@ -54,7 +46,7 @@ def delete_session(session_id: str = typer.Argument(..., help="the chat session 
     from faq_service.privacy import service
 
     s = get_settings()
-    erased = service.delete_session_log(_database(), session_id, s.secret_key)
+    erased = service.delete_session_log(open_database(), session_id, s.secret_key)
     console.print(f"question log: {erased} rows of the session erased")
     tracker_db = tracker_db or s.rasa_tracker_db_url
     if tracker_db:

@@ -1,5 +1,5 @@
 """The reply to /ask and its question-log row, written as one job of a group commit
-(faq_service/group_commit.py): the entries it names are read, the row is added in the group's
+(faq_service/core/group_commit.py): the entries it names are read, the row is added in the group's
 transaction, and the reply is built once the row has its id; it is sent only after the commit."""
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class AskJob:
                 question=body.question, lang=lang, channel=body.channel or "api",
                 idempotency_key=body.idempotency_key,
                 session_hash=questions.hash_session(body.session_id, self.secret_key),
-                outcome=outcome, intent=body.intent,
+                outcome=outcome, intent=body.intent, topic=body.topic,
                 faq_id=entry.id if entry else (decision.top.faq_id if decision.top else None),
                 faq_version=entry.version if entry else None, confidence=confidence,
                 suggestions=[sg.faq_id for sg in suggestions],

@@ -6,12 +6,12 @@ import time
 from fastapi import APIRouter, Depends, HTTPException, Response
 from sqlalchemy.exc import IntegrityError
 
-from faq_service.deps import AppState, app_state, require_service_token
+from faq_service.core.deps import AppState, app_state, require_service_token
 from faq_service.questions import service as questions
 from faq_service.questions.answering import AskJob
 from faq_service.questions.schemas import AskIn, AskOut, FeedbackIn, TurnIn, TurnOut
 from faq_service.retrieval.service import decide
-from faq_service.retrieval.text import detect_lang
+from faq_service.core.text import detect_lang
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
 
@@ -48,7 +48,7 @@ def feedback(body: FeedbackIn, state: AppState = Depends(app_state)) -> Response
 def record_question(body: TurnIn, response: Response, state: AppState = Depends(app_state)) -> TurnOut:
     row, created = questions.record_turn(
         state.db, body.idempotency_key, question=body.question, lang=body.lang or detect_lang(body.question),
-        channel=body.channel or "api", intent=body.intent, outcome=body.outcome, asked_at=body.asked_at,
+        channel=body.channel or "api", intent=body.intent, topic=body.topic, outcome=body.outcome, asked_at=body.asked_at,
         session_hash=questions.hash_session(body.session_id, state.settings.secret_key))
     if not created:
         response.status_code = 200

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.db import Base, utcnow
+from faq_service.core.db import Base, utcnow
 
 OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
 
@@ -22,6 +22,9 @@ class QuestionLog(Base):
     channel: Mapped[str] = mapped_column(String(64), default="api", index=True)
     session_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     intent: Mapped[str | None] = mapped_column(String(64))
+    # Set by the caller in its own neutral words (complaints, contact…): reports count by topic and
+    # need not know how the bot names its intents.
+    topic: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(20))
     faq_id: Mapped[int | None] = mapped_column(Integer, index=True)
     faq_version: Mapped[int | None] = mapped_column(Integer)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from faq_service.retrieval.text import normalize, reject_nul_and_surrogates
+from faq_service.core.text import normalize, reject_nul_and_surrogates
 
 
 def clean_question(value: str) -> str:
@@ -41,6 +41,9 @@ class AskIn(QuestionText):
     channel: str | None = Field(None, max_length=64)
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64, description="the NLU intent, when the bot asks")
+    topic: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
+                              description="what the question is about, in the caller's neutral words "
+                                          "(e.g. complaints, contact); the reports count by it")
     idempotency_key: str | None = Field(
         None, min_length=1, max_length=128,
         description="the caller's key for this question: a retry, or a later POST /questions with the same "
@@ -79,6 +82,9 @@ class TurnIn(QuestionText):
     channel: str | None = Field(None, max_length=64)
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64)
+    topic: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
+                              description="what the question is about, in the caller's neutral words "
+                                          "(e.g. complaints, contact); the reports count by it")
     outcome: Literal["handled_by_bot", "unavailable"]
     asked_at: datetime | None = None
     idempotency_key: str = Field(min_length=1, max_length=128)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from faq_service.db import Database, is_row_id, utcnow
+from faq_service.core.db import Database, is_row_id, utcnow
 from faq_service.questions.models import QuestionLog
 from faq_service.questions.redaction import redact
 
@@ -22,13 +22,13 @@ def hash_session(session_id: str | None, secret: str) -> str | None:
 
 
 def question_row(*, question: str, lang: str, channel: str, session_hash: str | None, outcome: str,
-                 intent: str | None = None, faq_id: int | None = None, faq_version: int | None = None,
+                 intent: str | None = None, topic: str | None = None, faq_id: int | None = None, faq_version: int | None = None,
                  confidence: float | None = None, suggestions: list | None = None,
                  latency_ms: float | None = None, asked_at: datetime | None = None,
                  idempotency_key: str | None = None) -> QuestionLog:
     """A new log row, its text redacted; not yet added to a session."""
     return QuestionLog(question_text=redact(question), lang=lang, channel=channel, session_hash=session_hash,
-                       outcome=outcome, intent=intent, faq_id=faq_id, faq_version=faq_version,
+                       outcome=outcome, intent=intent, topic=topic, faq_id=faq_id, faq_version=faq_version,
                        confidence=confidence, suggestions=suggestions or [], latency_ms=latency_ms,
                        asked_at=asked_at or utcnow(), idempotency_key=idempotency_key)
 

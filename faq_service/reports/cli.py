@@ -15,7 +15,7 @@ def report(fy: int = typer.Option(..., "--fy", help="fiscal year in Buddhist Era
            out: Path = typer.Option(..., "--out"),
            lang: str = typer.Option("th", "--lang", help="th or en")) -> None:
     """Write the six-month report on the ITA measures for one half of a fiscal year."""
-    from faq_service.cli import _database
+    from faq_service.core.migrations import open_database
     from faq_service.measures.periods import Period
     from faq_service.reports.render import FORMATS, render_report
     from faq_service.reports.report import build
@@ -28,7 +28,7 @@ def report(fy: int = typer.Option(..., "--fy", help="fiscal year in Buddhist Era
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2)
-    with _database().session() as s:
+    with open_database().session() as s:
         rep = build(s, period, lang)
     out.write_bytes(render_report(rep, fmt))
     console.print(f"wrote {period.key} report ({len(rep.rows)} measures, {rep.figures.asked} questions) to {out}")
@@ -37,13 +37,13 @@ def report(fy: int = typer.Option(..., "--fy", help="fiscal year in Buddhist Era
 def guide(fmt: str = typer.Option("pdf", "--format", help="html or pdf"),
           out: Path = typer.Option(..., "--out")) -> None:
     """Write the Q&A answering guide: published entries by category, Thai and English."""
-    from faq_service.cli import _database
+    from faq_service.core.migrations import open_database
     from faq_service.reports.guide import build_guide, render_guide
 
     if fmt not in ("html", "pdf"):
         console.print("[red]--format must be html or pdf[/red]")
         raise typer.Exit(2)
-    with _database().session() as s:
+    with open_database().session() as s:
         g = build_guide(s)
     out.write_bytes(render_guide(g, fmt))
     console.print(f"wrote the guide (version {g.version}, {g.count} entries) to {out}")

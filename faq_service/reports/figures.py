@@ -17,7 +17,7 @@ from faq_service.faqs.models import FaqEntry, FaqHistory
 from faq_service.measures.periods import Period, as_utc
 from faq_service.questions.models import QuestionLog
 
-COMPLAINT_INTENT = "ask_complaint_channels"
+COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels
 COMPLAINT_CATEGORY = "complaints"
 UNANSWERED_OUTCOMES = ("declined",)
 TOP_TOPICS = 5
@@ -93,7 +93,7 @@ def _question_log(session: Session, period: Period, fig: Figures) -> None:
     months = period.months()
     bucket = case(*[(QuestionLog.asked_at < end, i) for i, (_, _, end) in enumerate(months[:-1])],
                   else_=len(months) - 1).label("bucket")
-    is_complaint = QuestionLog.intent == COMPLAINT_INTENT
+    is_complaint = QuestionLog.topic == COMPLAINT_TOPIC
     if complaint_ids:
         is_complaint = is_complaint | QuestionLog.faq_id.in_(complaint_ids)
     one = literal(1)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faq_service.db import utcnow
+from faq_service.core.db import utcnow
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.service import kb_version
 from faq_service.reports import content

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from faq_service.db import utcnow
+from faq_service.core.db import utcnow
 from faq_service.measures import service as measures
 from faq_service.measures.periods import Period
 from faq_service.reports import content

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import numpy as np
 
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.text import normalize
+from faq_service.core.text import normalize
 
 
 class BatchingQueryEncoder:

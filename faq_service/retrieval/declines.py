@@ -19,10 +19,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faq_service.db import is_row_id, utcnow
+from faq_service.core.db import is_row_id, utcnow
 from faq_service.retrieval.index import EntryDoc
 from faq_service.retrieval.models import DeclineExample
-from faq_service.retrieval.text import detect_lang, normalize
+from faq_service.core.text import detect_lang, normalize
 
 
 def load_decline_examples(path: Path | None) -> list[str]:

@@ -11,7 +11,8 @@ import numpy as np
 
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.lexical import LexicalIndex
-from faq_service.retrieval.text import normalize, tokenize
+from faq_service.core.text import normalize
+from faq_service.retrieval.text import tokenize
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ class Hit:
 class FusionWeights:
     """Per query language, the dense score's weight (the lexical score gets the rest); per encoder, the
     cosine range mapped onto [0, 1]. The defaults here are neutral (equal shares, raw cosines); the
-    values tuned on bench/heldout live in one place, Settings (faq_service/settings.py), whose
-    fusion_weights() the service and the benchmarks pass in."""
+    values tuned on bench/heldout live in one place, Settings (faq_service/core/settings.py), which
+    FusionWeights.of(settings) reads for the service and the benchmarks."""
 
     dense_weight: dict[str, float] = field(default_factory=dict)        # missing language: 0.5
     calibration: dict[str, tuple[float, float]] = field(default_factory=dict)  # missing encoder: (0, 1)
@@ -65,6 +66,14 @@ class FusionWeights:
     # (the confidence) stays the fused similarity. 0: no classifier. classifier_c: its regularisation.
     classifier_weight: float = 0.0
     classifier_c: float = 10.0
+
+    @classmethod
+    def of(cls, settings) -> "FusionWeights":
+        """The weights the settings (core/settings.py) name."""
+        return cls({"th": settings.dense_weight_th, "en": settings.dense_weight_en}, dict(settings.calibration),
+                   passage_windows=settings.passage_windows, runner_up_share=settings.runner_up_share,
+                   runner_ups=settings.runner_ups, classifier_weight=settings.classifier_weight,
+                   classifier_c=settings.classifier_c)
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
         floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))

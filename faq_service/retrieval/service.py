@@ -6,16 +6,19 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from faq_service.db import Database
-from faq_service.faqs import service as faqs
+from sqlalchemy.orm import Session
+
+from faq_service.core.db import Database
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex
-from faq_service.retrieval.text import detect_lang, tokenize
+from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.core.text import detect_lang
+from faq_service.retrieval.text import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +55,24 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
 
+class EntrySource(Protocol):
+    """Where the index gets its entries (the knowledge base, faqs/index_source.py): retrieval knows
+    documents and a change counter, not the tables behind them."""
+
+    def version(self, session: Session) -> int:
+        """The shared change counter: it rises with every change to an entry or a decline example."""
+
+    def changed_since(self, session: Session, seq: int) -> tuple[list[EntryDoc], set[int]]:
+        """The entries changed after `seq`: those to answer from, and the ids of those to drop."""
+
+
 class KnowledgeIndex:
     """The index of published entries plus the loop that keeps it current."""
 
-    def __init__(self, db: Database, encoders: list[Encoder], cache_path: Path,
+    def __init__(self, db: Database, source: EntrySource, encoders: list[Encoder], cache_path: Path,
                  weights: FusionWeights | None = None, decline_examples: list[str] = ()):
         self.db = db
+        self.source = source
         cache = EmbeddingCache(cache_path)
         self.index = RetrievalIndex([CachedEncoder(e, cache) for e in encoders], weights)
         self.queries = BatchingQueryEncoder(encoders, score=self._rank_batch)
@@ -75,12 +90,10 @@ class KnowledgeIndex:
         """Load entries changed since the last sync; returns how many changed."""
         with self._sync_lock:
             with self.db.session() as s:
-                version = faqs.kb_version(s)
+                version = self.source.version(s)
                 if version <= self.seen_seq:
                     return 0
-                changed = faqs.entries_changed_since(s, self.seen_seq)
-                published = [faqs.to_doc(e) for e in changed if e.status == "published" and e.languages()]
-                gone = {e.id for e in changed} - {d.faq_id for d in published}
+                published, gone = self.source.changed_since(s, self.seen_seq)
                 staff_declines, removed_declines = decline_store.changed_since(s, self.seen_seq)
             self.index.upsert(published, gone)
             if self.seen_seq < 0:  # the first sync also indexes the examples file
@@ -89,11 +102,11 @@ class KnowledgeIndex:
                 self.declines.upsert(staff_declines, removed_declines)
             if self.seen_seq < 0:
                 self._fit_classifier()  # ready only with the classifier
-            elif changed or staff_declines or removed_declines:
+            elif published or gone or staff_declines or removed_declines:
                 self._refit_wanted.set()  # the edit is searchable now; the classifier follows
                 self._start_refitter()
             self.seen_seq = version
-            return len(changed)
+            return len(published) + len(gone)
 
     def _start_refitter(self) -> None:
         """Refitting takes from a fraction of a second (the sample knowledge base) to about ten

@@ -1,16 +1,16 @@
-"""Text normalisation, language detection and Thai-aware tokenisation (PyThaiNLP newmm)."""
+"""Thai-aware tokenisation for the lexical index (PyThaiNLP newmm), on text normalised by core/text.py."""
 from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import Trie, word_tokenize
-from pythainlp.util import normalize as thai_normalize
+
+from faq_service.core.text import THAI_LETTER, normalize
 
 # The agency's names and other terms newmm would otherwise split ("สสปน." → "สส", "ปน", ".").
 AGENCY_TERMS = ("สสปน.", "สสปน", "สสพ.", "สสพ", "สสพน.", "สสพน", "ทีเส็บ", "ไมซ์", "เมกะอีเวนต์",
@@ -23,40 +23,8 @@ AGENCY_ALIASES = {"สสปน.": "tceb", "สสปน": "tceb", "สสพ.":
 FULL_NAMES = re.compile(
     r"thailand\s+convention\s+(?:and|&)\s+exhibition\s+bureau(?:\s*\(public\s+organi[sz]ation\))?"
     r"|สำนักงานส่งเสริมการจัดประชุมและนิทรรศการ(?:\s*\(องค์การมหาชน\))?", re.IGNORECASE)
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_THAI = re.compile("[\u0e00-\u0e7f]")
-_LATIN = re.compile("[A-Za-z]")
 _WORD = re.compile(r"[\w\u0e00-\u0e7f.]+", re.UNICODE)
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
-
-
-def reject_nul_and_surrogates(value):
-    """Refuse (ValueError) a NUL or a lone surrogate in a string, or in a list of strings: they are not
-    text anyone typed, and normalize() would otherwise turn a NUL silently into a space."""
-    for item in value if isinstance(value, list) else (value,):
-        if isinstance(item, str) and _FORBIDDEN.search(item):
-            raise ValueError("text contains a NUL character or an invalid (surrogate) code point")
-    return value
-
-
-@lru_cache(maxsize=4096)  # the same question is normalised by validation, encoding and tokenising
-def normalize(text: str) -> str:
-    """NFC, one spelling of sara am, no zero-width or control characters, collapsed whitespace."""
-    text = unicodedata.normalize("NFC", text)
-    text = _ZERO_WIDTH.sub("", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = thai_normalize(text) if _THAI.search(text) else text
-    return " ".join(text.split())
-
-
-def detect_lang(text: str) -> str:
-    """'th' when Thai letters make up at least a fifth of the letters, else 'en'."""
-    thai = len(_THAI.findall(text))
-    latin = len(_LATIN.findall(text))
-    if thai and thai >= 0.2 * (thai + latin):
-        return "th"
-    return "en"
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +71,6 @@ def _tokens(text: str) -> tuple[str, ...]:
             tok = AGENCY_ALIASES.get(tok) or (tok if tok in AGENCY_TERMS else tok.strip("."))
             if tok and tok not in _stopwords() and not (len(tok) == 1 and not tok.isdigit()):
                 tokens.append(tok)
-                if len(tok) > 4 and _THAI.match(tok) and tok not in AGENCY_TERMS:
+                if len(tok) > 4 and THAI_LETTER.match(tok) and tok not in AGENCY_TERMS:
                     tokens.extend(p for p in _compound_parts(tok) if p not in _stopwords())
     return tuple(tokens)

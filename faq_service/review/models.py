@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.db import Base, utcnow
+from faq_service.core.db import Base, utcnow
 
 
 class ReviewCluster(Base):

@@ -14,16 +14,16 @@ import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from faq_service.console import entries as entry_service
-from faq_service.db import utcnow
+from faq_service.faqs import editing as entry_service
+from faq_service.core.db import utcnow
 from faq_service.faqs import service as faqs
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.schemas import EntryIn
 from faq_service.questions.models import QuestionLog
 from faq_service.retrieval import declines
-from faq_service.retrieval.text import normalize
+from faq_service.core.text import normalize
 from faq_service.review.models import ReviewCluster, ReviewResolution
-from faq_service.staff.audit import audit
+from faq_service.core.auth.audit import audit
 
 MAX_QUESTIONS = 2000   # the most recent ones in the period
 MAX_CLUSTERS = 100

@@ -1,26 +1,21 @@
 """Staff API: bearer tokens, the caller's account, user administration and the audit trail.
-Installs the staff, console and review routes together (see install)."""
+Logging in itself is core/auth/login.py, which the console login page shares."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
-from faq_service.deps import AppState, app_state
-from faq_service.staff import security
+from faq_service.core.deps import AppState, app_state
 from faq_service.staff import service as staff
-from faq_service.staff.deps import CurrentUser, require_role
+from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
+from faq_service.core.auth.login import issue_token
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Role = Literal["viewer", "editor", "reviewer", "admin"]
-
-
-def role_extra(role: str) -> dict:
-    """Marks a route's required role in the OpenAPI (x-required-role), for clients and tests."""
-    return {"x-required-role": role}
 
 
 class TokenIn(BaseModel):
@@ -53,25 +48,6 @@ class UserPatch(BaseModel):
     role: Role | None = None
     active: bool | None = None
     password: str | None = Field(None, max_length=1000)
-
-
-def issue_token(state: AppState, username: str, password: str, channel: str, kind: str):
-    """(user, token, ttl) on success; raises 401 or 429 (with Retry-After)."""
-    settings = state.settings
-    with state.db.session() as s:
-        result = staff.authenticate(s, username, password, settings, channel)
-        user = result.user
-        if user is not None:
-            s.expunge(user)
-    if result.retry_after:
-        raise HTTPException(429, "too many failed logins; try again later",
-                            headers={"Retry-After": str(result.retry_after)})
-    if user is None:
-        raise HTTPException(401, "wrong user name or password")
-    ttl = settings.staff_token_minutes * 60 if kind == "bearer" else settings.staff_session_hours * 3600
-    token = security.sign_token(settings.secret_key, username=user.username,
-                                token_version=user.token_version, kind=kind, ttl_s=ttl)
-    return user, token, int(ttl)
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}},
@@ -140,5 +116,3 @@ def audit_log(username: str | None = Query(None, max_length=80), action: str | N
                                            "target": r.target, "detail": r.detail} for r in rows]}
 
 
-def install(app: FastAPI, settings) -> None:
-    app.include_router(router)

@@ -15,7 +15,7 @@ console = Console(stderr=True)
 def create_admin(username: str = typer.Option(..., "--username", help="the new admin's user name")) -> None:
     """Create an admin account. The password comes from $THAMTOB_ADMIN_PASSWORD, else from standard
     input (first line); there is no prompt."""
-    from faq_service.cli import _database
+    from faq_service.core.migrations import open_database
     from faq_service.staff import service
 
     password = os.environ.get("THAMTOB_ADMIN_PASSWORD")
@@ -25,7 +25,7 @@ def create_admin(username: str = typer.Option(..., "--username", help="the new a
         console.print("[red]no password: set THAMTOB_ADMIN_PASSWORD or pipe it on standard input[/red]")
         raise typer.Exit(2)
     try:
-        with _database().session() as s:
+        with open_database().session() as s:
             service.create_user(s, "cli", username, password, "admin")
     except service.StaffError as exc:
         console.print(f"[red]{exc}[/red]")

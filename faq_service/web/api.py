@@ -1,4 +1,4 @@
-"""Install the web chat page (GET /), its static assets (/static) and Swagger UI (/docs) on the app.
+"""The web chat page (GET /), its static assets (/static) and Swagger UI (/docs).
 
 Every asset is served from this process: the chat page's own files from ``static/`` and Swagger UI
 from the npm package ``swagger-ui-dist`` that ``make setup-web`` installs under ``node_modules/``.
@@ -7,12 +7,13 @@ Page text (Thai and English) lives in ``i18n.yml``; nothing user-visible is writ
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -55,50 +56,62 @@ def _csp(rasa_url: str) -> str:
     )
 
 
-def install(app: FastAPI, settings) -> None:
-    """Mount /static, and add GET / (chat page) and GET /docs (Swagger UI from local files)."""
-    rasa_url = (getattr(settings, "rasa_public_url", None) or DEFAULT_RASA_URL).rstrip("/")
-    texts = load_texts()  # fail at start-up, not on the first visitor, if the file is broken
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+router = APIRouter(include_in_schema=False)
+OAUTH2_REDIRECT = "/docs/oauth2-redirect"
+_templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
+
+@dataclass(frozen=True)
+class ChatPage:
+    """What the page needs from the settings, fixed when the app is assembled."""
+
+    rasa_url: str
+    csp: str
+    texts: dict
+
+
+@router.get("/", response_class=HTMLResponse)
+async def chat_page(request: Request) -> HTMLResponse:
+    chat: ChatPage = request.app.state.thamtob_chat
+    response = _templates.TemplateResponse(
+        request, "chat.html", {"rasa_url": chat.rasa_url, "texts": chat.texts, "t": chat.texts["th"], "lang": "th"},
+    )
+    response.headers["Content-Security-Policy"] = chat.csp
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/docs", response_class=HTMLResponse)
+async def swagger_ui(request: Request) -> HTMLResponse:
+    app = request.app
+    root = request.scope.get("root_path", "").rstrip("/")
+    return get_swagger_ui_html(
+        openapi_url=root + (app.openapi_url or "/openapi.json"),
+        title=f"{app.title} — API",
+        swagger_js_url=f"{root}{SWAGGER_PREFIX}/swagger-ui-bundle.js",
+        swagger_css_url=f"{root}{SWAGGER_PREFIX}/swagger-ui.css",
+        swagger_favicon_url=f"{root}{SWAGGER_PREFIX}/favicon-32x32.png",
+        oauth2_redirect_url=OAUTH2_REDIRECT,
+        # No call to the public spec validator: the page must not reach outside this host.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+@router.get(OAUTH2_REDIRECT)
+async def swagger_ui_redirect() -> HTMLResponse:
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+def install(app: FastAPI, settings) -> None:
+    """Mount /static (Swagger UI's files first) and fix what the chat page takes from the settings."""
+    rasa_url = (getattr(settings, "rasa_public_url", None) or DEFAULT_RASA_URL).rstrip("/")
+    # load_texts() here: fail at start-up, not on the first visitor, if the file is broken.
+    app.state.thamtob_chat = ChatPage(rasa_url, _csp(rasa_url), load_texts())
     if SWAGGER_DIR.is_dir():
         # Mounted before /static so that the more specific prefix wins.
         app.mount(SWAGGER_PREFIX, StaticFiles(directory=str(SWAGGER_DIR)), name="swagger-ui")
     else:
         log.warning("Swagger UI assets missing at %s: run `make setup-web`", SWAGGER_DIR)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-
-    csp = _csp(rasa_url)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def chat_page(request: Request) -> HTMLResponse:
-        response = templates.TemplateResponse(
-            request, "chat.html",
-            {"rasa_url": rasa_url, "texts": texts, "t": texts["th"], "lang": "th"},
-        )
-        response.headers["Content-Security-Policy"] = csp
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    openapi_url = app.openapi_url or "/openapi.json"
-    oauth2_redirect = "/docs/oauth2-redirect"
-
-    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "").rstrip("/")
-        return get_swagger_ui_html(
-            openapi_url=root + openapi_url,
-            title=f"{app.title} — API",
-            swagger_js_url=f"{root}{SWAGGER_PREFIX}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{SWAGGER_PREFIX}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{SWAGGER_PREFIX}/favicon-32x32.png",
-            oauth2_redirect_url=oauth2_redirect,
-            # No call to the public spec validator: the page must not reach outside this host.
-            swagger_ui_parameters={"validatorUrl": None},
-        )
-
-    @app.get(oauth2_redirect, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()

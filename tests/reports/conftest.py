@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from faq_service.db import Database
-from faq_service.startup import migrate
+from faq_service.core.db import Database
+from faq_service.core.migrations import migrate
 from tests.conftest import new_database_url
 
 

@@ -42,19 +42,19 @@ def load(db) -> dict[str, int]:
                                            ("archive", bkk(2020, 1, 5), "archived")])
         d = _entry(s, "t-d", "about", [("create", bkk(2020, 5, 1), "published")])
 
-        def q(at, outcome, channel="web", latency=None, helpful=None, comment=None, intent=None, faq_id=None,
+        def q(at, outcome, channel="web", latency=None, helpful=None, comment=None, topic=None, faq_id=None,
               text="q"):
             s.add(QuestionLog(asked_at=at, question_text=text, lang="th", channel=channel, outcome=outcome,
-                              latency_ms=latency, helpful=helpful, feedback_comment=comment, intent=intent,
+                              latency_ms=latency, helpful=helpful, feedback_comment=comment, topic=topic,
                               faq_id=faq_id, suggestions=[]))
 
         q(bkk(2019, 9, 30, 23, 59, 59), "answered", latency=999)                     # FY2562 H2
         q(bkk(2019, 10, 1, 0, 0, 0), "answered", latency=100, helpful=True, comment="ดีมาก", faq_id=a.id)
         q(bkk(2019, 10, 15, 12, 0), "suggested", "line", latency=300, helpful=False)
         q(bkk(2019, 12, 31, 23, 30), "declined", latency=200, text="สมัครงานได้ที่ไหน")
-        q(bkk(2020, 1, 1, 0, 30), "declined", "api", latency=400, intent="ask_complaint_channels",
+        q(bkk(2020, 1, 1, 0, 30), "declined", "api", latency=400, topic="complaints",
           text="  สมัครงานได้ที่ไหน ")                                                # January in Bangkok
-        q(bkk(2020, 2, 10, 9, 0), "handled_by_bot", "line", intent="ask_complaint_channels")
+        q(bkk(2020, 2, 10, 9, 0), "handled_by_bot", "line", topic="complaints")
         q(bkk(2020, 3, 31, 23, 59, 59), "answered", latency=500, helpful=True, comment="", faq_id=c.id)
         q(bkk(2020, 4, 1, 0, 0, 0), "answered", latency=50)                          # FY2563 H2
         q(bkk(2020, 9, 30, 23, 59, 59), "declined", latency=70, text="ค่าเช่าบูธ")       # FY2563 H2

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 from faq_service.measures.periods import Period
 from faq_service.reports.content import figure_lines
 from faq_service.reports.figures import compute
-from faq_service.startup import migrate
+from faq_service.core.migrations import migrate
 from tests.conftest import new_database_url
 from tests.reports import synthetic
 
@@ -30,7 +30,7 @@ def test_first_half_figures(loaded):
     assert (f.answered_pct, f.suggested_pct, f.declined_pct) == (33.3, 16.7, 33.3)
     assert f.median_latency_ms == 300.0  # of 100, 300, 200, 400, 500
     assert (f.helpful_yes, f.helpful_no, f.comments) == (2, 1, 1)  # an empty comment is no comment
-    assert f.complaint_questions == 3  # two by intent, one answered from a complaints entry
+    assert f.complaint_questions == 3  # two by topic, one answered from a complaints entry
     assert [(m.month, m.asked, m.answered) for m in f.months] == [
         (date(2019, 10, 1), 2, 1), (date(2019, 11, 1), 0, 0), (date(2019, 12, 1), 1, 0),
         (date(2020, 1, 1), 1, 0), (date(2020, 2, 1), 1, 0), (date(2020, 3, 1), 1, 1)]

@@ -21,7 +21,7 @@ from faq_service.measures.periods import Period
 from faq_service.reports.guide import build_guide, render_guide
 from faq_service.reports.render import render_report
 from faq_service.reports.report import build
-from faq_service.settings import REPO_ROOT
+from faq_service.core.settings import REPO_ROOT
 from tests.reports import synthetic
 
 SEED = REPO_ROOT / "data" / "measures"

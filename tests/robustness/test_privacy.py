@@ -11,12 +11,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 from faq_service.privacy import service as privacy
 from faq_service.questions.models import QuestionLog
 from faq_service.questions.service import hash_session, log_question
-from faq_service.settings import Settings
-from faq_service.startup import migrate
+from faq_service.core.settings import Settings
+from faq_service.core.migrations import migrate
 from tests.conftest import new_database_url
 from tests.support.procs import REPO, VENV_BIN
 

@@ -1,4 +1,4 @@
-"""Accounts, roles, argon2 hashes, bearer tokens, throttling and lock, audit of logins (issue 5 §1)."""
+"""Accounts, roles, argon2 hashes, bearer tokens, throttling and lock, audit of logins."""
 from __future__ import annotations
 
 import time

@@ -1,4 +1,4 @@
-"""The staff console in headless Debian Chromium (issue 5 §2, §3, §6, §7):
+"""The staff console in headless Debian Chromium:
 
 * log in; create, edit and publish an entry in the console; ask the new question in the web chat
   page (the whole bot stack: faq_service + action server + Rasa) and get the new answer; a revision

@@ -1,5 +1,5 @@
 """Console pages over HTTP with a session cookie: Thai/English text, filters, try a question, import
-with a validation report before writing, bulk publish, admin-only pages (issue 5 §2, §4)."""
+with a validation report before writing, bulk publish, admin-only pages."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,6 @@
 """Curation through the staff API: drafts, revisions of published entries, publishing, history with
-diffs, revert, filters, bulk publish, try a question, import with a report before writing, export
-(issue 5 §2, §4, §5)."""
+diffs, revert, filters, bulk publish, try a question, import with a report before writing,
+export."""
 from __future__ import annotations
 
 import csv

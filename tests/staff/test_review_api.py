@@ -1,6 +1,5 @@
 """Unanswered-question review through the staff API: clusters of declined, suggestion-only and 👎
-questions; accept into an entry (answered within 2 s), draft, dismiss (back only with new questions)
-(issue 5 §3, §5)."""
+questions; accept into an entry (answered within 2 s), draft, dismiss (back only with new questions)."""
 from __future__ import annotations
 
 import time

@@ -1,12 +1,12 @@
 """Every /api/v1/staff route in the OpenAPI answers 401 without a login and 403 for a role below the
-one it needs (issue 5 §5)."""
+one it needs."""
 from __future__ import annotations
 
 import re
 
 import httpx
 
-from faq_service.staff.models import ROLES
+from faq_service.core.auth.models import ROLES
 
 PUBLIC = {("post", "/api/v1/staff/token")}
 

@@ -1,4 +1,4 @@
-"""Bad input to the staff forms (issue 7 §4): the console's entry form and login post to these routes.
+"""Bad input to the staff console's forms (part of the production limits): the console's entry form and login post to these routes.
 Each case → a 4xx with a readable message, and nothing written (no entry, no history row)."""
 from __future__ import annotations
 

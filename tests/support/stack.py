@@ -54,11 +54,11 @@ class BotStack:
         actions_port = self.actions_port
         self.actions = start(
             "actions",
-            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(actions_port)],
+            [RUN_WITH_ENV, str(BOT_BIN / "python"), "-m", "actions.server"],
             f"http://127.0.0.1:{actions_port}", "/health", self.log_dir,
             {"FAQ_URL": self.faq.url, "THAMTOB_SERVICE_TOKEN": SERVICE_TOKEN,
-             "ACTION_QUEUE_DIR": str(self.queue_dir), "ACTIONS_PORT": str(actions_port)},
+             "ACTION_QUEUE_DIR": str(self.queue_dir), "ACTIONS_HOST": "127.0.0.1",
+             "ACTIONS_PORT": str(actions_port)},
             deadline=180)
         return self.actions
 

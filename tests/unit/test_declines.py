@@ -4,7 +4,7 @@ import pytest
 from faq_service.retrieval.declines import decline_docs, load_decline_examples
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex, Unit
 from faq_service.retrieval.service import Ranking, decide
-from faq_service.settings import Settings
+from faq_service.core.settings import Settings
 from tests.unit.test_fusion import BagOfWordsEncoder
 
 WEIGHTS = FusionWeights({"en": 0.5, "th": 0.5}, {"bow": (0.0, 1.0)})

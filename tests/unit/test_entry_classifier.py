@@ -5,13 +5,14 @@ import time
 import numpy as np
 import pytest
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 from faq_service.faqs import service as faqs
+from faq_service.faqs.index_source import PublishedEntries
 from faq_service.faqs.schemas import EntryIn
 from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval.index import EntryDoc, FusionWeights, RetrievalIndex
 from faq_service.retrieval.service import KnowledgeIndex
-from faq_service.startup import migrate
+from faq_service.core.migrations import migrate
 from tests.unit.test_fusion import BagOfWordsEncoder
 
 ENC = BagOfWordsEncoder()
@@ -83,7 +84,7 @@ def test_knowledge_index_refits_the_classifier_after_an_edit(tmp_path):
     publish("phone", "What is TCEB's phone number?")
     publish("fax", "What is TCEB's fax number?")
     weights = FusionWeights({"en": 0.5}, {"bow": (0.0, 1.0)}, runner_up_share=0.5, classifier_weight=0.2)
-    knowledge = KnowledgeIndex(db, [ENC], tmp_path / "cache.sqlite3", weights, ["weather tomorrow"])
+    knowledge = KnowledgeIndex(db, PublishedEntries(), [ENC], tmp_path / "cache.sqlite3", weights, ["weather tomorrow"])
     knowledge.sync()
     first = knowledge.classifier
     assert first is not None and len(first.model.classes_) == 3  # two entries and the decline class

@@ -1,4 +1,4 @@
-"""Group commit of question-log writes (faq_service/group_commit.py) on a real SQLite database."""
+"""Group commit of question-log writes (faq_service/core/group_commit.py) on a real SQLite database."""
 from __future__ import annotations
 
 import asyncio
@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from faq_service.db import Database
-from faq_service.group_commit import GroupCommit
+from faq_service.core.db import Database
+from faq_service.core.group_commit import GroupCommit
 from faq_service.questions import service as questions
 from faq_service.questions.models import QuestionLog
-from faq_service.startup import migrate
+from faq_service.core.migrations import migrate
 
 
 @pytest.fixture()

@@ -2,11 +2,12 @@
 import yaml
 from sqlalchemy import func, select
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 from faq_service.faqs import io as faq_io
 from faq_service.faqs.models import FaqEntry, FaqHistory, KbState
-from faq_service.settings import REPO_ROOT
-from faq_service.startup import import_path, migrate
+from faq_service.core.settings import REPO_ROOT
+from faq_service.core.migrations import migrate
+from faq_service.faqs.service import import_path
 
 SAMPLE = REPO_ROOT / "data" / "faq"
 

@@ -1,4 +1,7 @@
-from faq_service.retrieval.text import detect_lang, normalize, tokenize
+import pytest
+
+from faq_service.core.text import detect_lang, normalize
+from faq_service.retrieval.text import tokenize
 
 
 def test_normalize_sara_am_zero_width_controls_and_spaces():
@@ -37,3 +40,18 @@ def test_tokenize_adds_the_parts_of_thai_compounds():
     compound = tokenize("ต้องเสียค่าธรรมเนียมไหม")
     assert "เสียค่าธรรมเนียม" in compound and "ค่าธรรมเนียม" in compound
     assert "ค่าธรรมเนียม" in tokenize("ค่าธรรมเนียมเท่าไร")
+
+
+def _shared_cases() -> list[tuple[str, str]]:
+    """The cases bot/language.py is tested against too (bot/tests/test_language.py): one rule."""
+    import yaml
+
+    from faq_service.core.settings import REPO_ROOT
+
+    cases = yaml.safe_load((REPO_ROOT / "tests" / "cases" / "detect_lang.yml").read_text(encoding="utf-8"))
+    return [(c["text"], c["lang"]) for c in cases]
+
+
+@pytest.mark.parametrize("text,lang", _shared_cases())
+def test_detect_lang_on_the_cases_the_bot_shares(text, lang):
+    assert detect_lang(text) == lang

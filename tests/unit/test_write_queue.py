@@ -8,10 +8,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 from faq_service.questions import service as questions
 from faq_service.questions.models import QuestionLog
-from faq_service.startup import migrate
+from faq_service.core.migrations import migrate
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""ITA measures (issue 6): indicators, assessment items, measures, steps, per-period results, history;
+"""ITA measures: indicators, assessment items, measures, steps, per-period results, history;
 and the question_log indexes of the report figures.
 
 Revision ID: 0003

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from faq_service.db import utcnow
-from faq_service.staff.models import StaffAudit
+from faq_service.core.db import utcnow
+from faq_service.core.auth.models import StaffAudit
 
 
 def _name(user: Any) -> str:

@@ -1,9 +1,7 @@
-"""Request guards that sit in front of every route."""
+"""The request body size limit, in front of every route."""
 from __future__ import annotations
 
-import json
-
-from faq_service.messages import both
+from faq_service.core.errors import send_error
 
 
 class BodySizeLimit:
@@ -51,11 +49,7 @@ class BodySizeLimit:
 
 
 async def _reject(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body larger than {limit} bytes",
-                       **both("too_large", limit_kb=limit // 1024)}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 413, f"request body larger than {limit} bytes", "too_large", limit_kb=limit // 1024)
 
 
 class _TooLarge(Exception):

@@ -66,15 +66,15 @@ class Database:
             with s.begin():
                 yield s
 
-    async def run(self, fn: Callable[..., Any], *args) -> Any:
+    async def run(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(session, *args) in one transaction, on a worker thread: for async routes, whose event
         loop (answering visitors) must not wait on the database or on what fn computes, such as a
         password hash."""
-        return await asyncio.to_thread(self._in_session, fn, *args)
+        return await asyncio.to_thread(self._in_session, fn, *args, **kwargs)
 
-    def _in_session(self, fn: Callable[..., Any], *args) -> Any:
+    def _in_session(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         with self.session() as s:
-            return fn(s, *args)
+            return fn(s, *args, **kwargs)
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:

@@ -1,12 +1,12 @@
-"""Staff accounts, login throttling, the audit trail, and uploads waiting for confirmation."""
+"""Who may use the console and the staff API: accounts with roles, login throttling, and the audit trail."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.db import Base, utcnow
+from faq_service.core.db import Base, utcnow
 
 # Each role includes the ones before it.
 ROLES = ("viewer", "editor", "reviewer", "admin")
@@ -52,17 +52,3 @@ class StaffAudit(Base):
     action: Mapped[str] = mapped_column(String(48), index=True)
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict | None] = mapped_column(JSON)
-
-
-class PendingImport(Base):
-    """An uploaded knowledge-base file that was validated but not yet applied."""
-
-    __tablename__ = "staff_pending_import"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    username: Mapped[str] = mapped_column(String(80))
-    filename: Mapped[str] = mapped_column(String(200))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    applied: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str | None] = mapped_column(Text)

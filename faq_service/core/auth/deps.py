@@ -13,8 +13,8 @@ from fastapi import HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from faq_service.staff import security
-from faq_service.staff.models import ROLES, StaffUser, role_rank
+from faq_service.core.auth import security
+from faq_service.core.auth.models import ROLES, StaffUser, role_rank
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -96,3 +96,8 @@ def require_role(role: str):
     dependency.__name__ = f"require_{role}"
     dependency.required_role = role  # type: ignore[attr-defined]
     return dependency
+
+
+def role_extra(role: str) -> dict:
+    """Marks a route's required role in the OpenAPI (x-required-role), for clients and tests."""
+    return {"x-required-role": role}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from faq_service.faqs import service as faqs
 from faq_service.faqs.models import LANGS, FaqEntry, FaqHistory
 from faq_service.faqs.schemas import EntryIn
-from faq_service.staff.audit import audit
+from faq_service.core.auth.audit import audit
 
 # What an edit sets (status and key are not edited through the form).
 EDIT_FIELDS = tuple(f for f in faqs.CONTENT_FIELDS if f != "status")

@@ -17,7 +17,7 @@ from typing import Any, Callable, Generic, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from faq_service.db import Database
+from faq_service.core.db import Database
 
 T = TypeVar("T")
 

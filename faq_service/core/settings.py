@@ -1,13 +1,17 @@
 """The one settings object of faq_service; every value can come from the environment."""
 from __future__ import annotations
 
+import json
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Settings(BaseSettings):
@@ -50,20 +54,12 @@ class Settings(BaseSettings):
     classifier_weight: float = Field(0.15, alias="THAMTOB_CLASSIFIER_WEIGHT")
     classifier_c: float = Field(10.0, alias="THAMTOB_CLASSIFIER_C")
 
-    def fusion_weights(self):
-        from faq_service.retrieval.index import FusionWeights
-
-        return FusionWeights({"th": self.dense_weight_th, "en": self.dense_weight_en}, dict(self.calibration),
-                             passage_windows=self.passage_windows, runner_up_share=self.runner_up_share,
-                             runner_ups=self.runner_ups, classifier_weight=self.classifier_weight,
-                             classifier_c=self.classifier_c)
-
     # How often a process checks the database for edits made by another process.
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")
     max_body_bytes: int = 64 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024  # knowledge-base import files
 
-    # --- staff accounts, login and console (issue 5) ---
+    # --- staff accounts, login and console ---
     # Staff login: session cookie lifetime, API bearer-token lifetime, Secure flag on the cookie (set
     # it behind HTTPS), slow-down after N failed logins for a name, lock after M for S seconds.
     staff_session_hours: float = Field(12.0, alias="THAMTOB_STAFF_SESSION_HOURS")
@@ -76,9 +72,7 @@ class Settings(BaseSettings):
     review_cluster_distance: float = Field(0.35, alias="THAMTOB_REVIEW_CLUSTER_DISTANCE")
     review_default_days: int = Field(30, alias="THAMTOB_REVIEW_DEFAULT_DAYS")
 
-    # --- ITA measures and reports (issue 6) ---
-
-    # --- production: limits, logging, metrics, privacy (issue 7) ---
+    # --- production: limits, logging, metrics, privacy ---
     # Rate limits on POST /api/v1/ask: per session id (body "session_id") and, generously, per client IP;
     # requests with a valid X-Service-Token (the action server) are exempt. 0 turns a limit off.
     # With THAMTOB_REDIS_URL the counters are shared by every replica (Redis); otherwise per process.
@@ -107,3 +101,26 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_or_exit(program: str) -> Settings:
+    """The settings, or, when an environment variable holds a value they cannot take, one line naming
+    the variable, the problem and an example, and exit code 2 (a traceback tells an operator less)."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error.get("loc") else "?"
+        problem = f"{os.environ.get(name)!r} is invalid: {error['msg'].lower()}"
+    except SettingsError as exc:  # a value that must be JSON (a mapping) and is not
+        field_name = str(exc).split('"')[1] if '"' in str(exc) else ""
+        field = Settings.model_fields.get(field_name)
+        name = field.alias if field is not None and field.alias else field_name.upper()
+        problem = f"{os.environ.get(name)!r} is invalid: it must be JSON"
+    field = next((f for f in Settings.model_fields.values() if f.alias == name), None)
+    example = field.get_default(call_default_factory=True) if field is not None else None
+    if isinstance(example, dict):
+        example = "'" + json.dumps(example) + "'"
+    hint = f" (example: {name}={example})" if example not in (None, "") else ""
+    print(f"{program}: {name}={problem}{hint}", file=sys.stderr)
+    raise SystemExit(2)
