@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from faq_service.core.errors import ERROR_SCHEMA, error_response
+from faq_service.core.errors import ERROR_SCHEMA, Refusal, error_response
 
 log = logging.getLogger("faq_service.ops")
 
@@ -42,6 +42,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     if exc.status_code == 400 and "parsing the body" in str(exc.detail):
         return error_response(422, "invalid JSON", "invalid_json")
     return error_response(exc.status_code, exc.detail, headers=getattr(exc, "headers", None))
+
+
+async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
+    return error_response(exc.status, str(exc), exc.key, **exc.values)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -83,6 +87,7 @@ def _document_errors(app: FastAPI) -> None:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Refusal, _refusal)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(DataError, _invalid_data)
