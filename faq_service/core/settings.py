@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # Sentence vectors of knowledge-base texts, kept across restarts and databases (a local SQLite file).
     embedding_cache: Path = Field(REPO_ROOT / "var" / "embedding-cache.sqlite3", alias="THAMTOB_EMBEDDING_CACHE")
     rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
+    # Where visitors reach this service (the complaint form and status page in answers and chat links).
+    public_url: str = Field("http://127.0.0.1:8000", alias="THAMTOB_PUBLIC_URL")
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
     answer_threshold: float = Field(0.42, alias="THAMTOB_ANSWER_THRESHOLD")

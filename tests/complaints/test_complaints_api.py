@@ -33,7 +33,9 @@ def service(request, tmp_path_factory, postgres_dbs, artifacts_dir):
     url = new_database_url(request.param, tmp, postgres_dbs)
     proc = start_faq_service(artifacts_dir / f"logs-complaints-{request.param}", url, deadline=300, extra_env={
         "THAMTOB_COMPLAINTS_KEY": base64.b64encode(KEY).decode(), "THAMTOB_TRUSTED_PROXIES": "127.0.0.1",
-        "THAMTOB_COMPLAINT_STATUS_FAILURES": "3", "THAMTOB_COMPLAINT_RATE_LIMIT": "50"})
+        "THAMTOB_COMPLAINT_STATUS_FAILURES": "3", "THAMTOB_COMPLAINT_RATE_LIMIT": "50",
+        "THAMTOB_COMPLAINT_ACK_DAYS": "4", "THAMTOB_COMPLAINT_RESULT_DAYS": "21",
+        "THAMTOB_PUBLIC_URL": "https://thamtob.example.org"})
     proc.database_url = url
     yield proc
     proc.stop()
@@ -229,3 +231,16 @@ def test_bad_input_is_refused_whole_with_a_message_in_both_languages(service, ca
     assert r.status_code == status, r.text
     assert r.json()["message"] and r.json()["message_th"]
     assert counts(service) == before
+
+
+def test_answers_about_complaints_take_time_frames_and_addresses_from_the_settings(service):
+    r = httpx.post(f"{service.url}/api/v1/ask", json={
+        "question": "What happens after I report something, and how do I follow it up?", "lang": "en"})
+    assert r.status_code == 200 and r.json()["answered"], r.text
+    answer = r.json()["answer"]
+    assert "within 4 working days" in answer and "within\n21 working days" not in answer
+    assert "21 working days" in answer and "https://thamtob.example.org/complaints/status" in answer
+    assert "{" not in answer
+    page = httpx.get(f"{service.url}/api/v1/faqs", params={"q": "tracking code", "lang": "th"}).json()
+    th = next(item["answer_th"] for item in page["items"] if item["key"] == "complaints-after-reporting")
+    assert "4 วันทำการ" in th and "21 วันทำการ" in th and "{" not in th
