@@ -15,9 +15,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from faq_service.complaints import service, tokens
+from faq_service.complaints import notify, service, tokens
 from faq_service.complaints.crypto import ContentCipher, load_cipher
-from faq_service.complaints.models import KINDS, MODES
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
 from faq_service.core.errors import Refusal
 from faq_service.ops.ratelimit import ClientAddress, make_counter
@@ -103,6 +102,14 @@ def _form_checks(state: AppState, website: str | None, form_token: str | None) -
         raise Refusal(422, "complaint_not_accepted", "the submission could not be accepted")
 
 
+def _submit_once(session, cipher: ContentCipher, sub: service.Submission, files) -> tuple[str, str, bool]:
+    """(code, secret, whether this call stored it): a replay answers the first receipt."""
+    earlier = service.replayed(session, cipher, sub.idempotency_key)
+    if earlier is not None:
+        return (*earlier, False)
+    return (*service.submit(session, cipher, sub, files), True)
+
+
 @router.post("", status_code=201, response_model=ReceiptOut)
 async def submit_complaint(
         request: Request,
@@ -131,7 +138,9 @@ async def submit_complaint(
                                            channel, idempotency_key))
     uploads = await _uploads(evidence, s.complaint_max_file_bytes)
     files = await run_in_threadpool(service.clean_files, uploads, s.complaint_max_files, s.complaint_max_file_bytes)
-    code, secret = await run(service.submit, desk.cipher, sub, files)
+    code, secret, stored_now = await run(_submit_once, desk.cipher, sub, files)
+    if stored_now:  # not for a replay: the officers heard of it the first time
+        notify.new_complaint(state.settings, state.db)  # returns at once, never raises
     return ReceiptOut(tracking_code=code, secret=secret)
 
 

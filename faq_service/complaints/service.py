@@ -121,13 +121,10 @@ def submit(session: Session, cipher: ContentCipher, sub: Submission, files: list
     """Store a checked submission with its cleaned files; (tracking code, secret). A replay of the same
     idempotency key within 24 hours returns the first answer and stores nothing."""
     now = utcnow()
-    session.execute(delete(ComplaintReplay).where(ComplaintReplay.expires_at < now))
+    earlier = replayed(session, cipher, sub.idempotency_key)
+    if earlier is not None:
+        return earlier
     replay_key = codes.key_hash(sub.idempotency_key) if sub.idempotency_key else None
-    if replay_key:
-        replay = session.get(ComplaintReplay, replay_key)
-        if replay is not None:
-            code, secret = cipher.open(replay.answer_enc, "replay").split(" ", 1)
-            return code, secret
     code, secret = _unused_code(session), codes.new_secret()
     complaint = Complaint(
         tracking_code=code, secret_hash=codes.secret_hash(secret), kind=sub.kind, mode=sub.mode,
@@ -144,6 +141,17 @@ def submit(session: Session, cipher: ContentCipher, sub: Submission, files: list
     if replay_key:
         session.add(ComplaintReplay(key_hash=replay_key, complaint_id=complaint.id, expires_at=now + REPLAY_WINDOW,
                                     answer_enc=cipher.seal(f"{code} {secret}", "replay")))
+    return code, secret
+
+
+def replayed(session: Session, cipher: ContentCipher, idempotency_key: str | None) -> tuple[str, str] | None:
+    """The code and secret first answered for this idempotency key within the last 24 hours, if any
+    (expired keys are deleted on the way)."""
+    session.execute(delete(ComplaintReplay).where(ComplaintReplay.expires_at < utcnow()))
+    replay = session.get(ComplaintReplay, codes.key_hash(idempotency_key)) if idempotency_key else None
+    if replay is None:
+        return None
+    code, secret = cipher.open(replay.answer_enc, "replay").split(" ", 1)
     return code, secret
 
 

@@ -18,7 +18,9 @@ from faq_service.ops.ratelimit import ClientAddress, RateLimiter, make_counter
 def upload_limits(settings) -> dict[str, int]:
     """The routes that take files, with their own, larger request-size limits."""
     return {"/console/import": settings.max_upload_bytes, "/api/v1/staff/import": settings.max_upload_bytes,
-            "/api/v1/complaints": settings.complaint_upload_bytes()}
+            "/api/v1/complaints": settings.complaint_upload_bytes(),
+            "/api/v1/staff/complaints": settings.complaint_upload_bytes(),
+            "/console/complaints/new": settings.complaint_upload_bytes()}
 
 
 def install(app: FastAPI, settings) -> None:

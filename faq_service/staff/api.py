@@ -35,6 +35,7 @@ class UserOut(BaseModel):
     username: str
     role: str
     active: bool
+    complaints_officer: bool = Field(description="may read and handle complaints (outside the role ladder)")
     created_at: datetime
 
 
@@ -48,6 +49,7 @@ class UserPatch(BaseModel):
     role: Role | None = None
     active: bool | None = None
     password: str | None = Field(None, max_length=1000)
+    complaints_officer: bool | None = Field(None, description="grant (true) or revoke (false); audited")
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}},
@@ -99,7 +101,8 @@ def update_user(username: str, body: UserPatch, user: CurrentUser = Depends(requ
     try:
         with state.db.session() as s:
             return UserOut.model_validate(staff.update_user(s, user, username, body.role, body.active,
-                                                            body.password), from_attributes=True)
+                                                            body.password, body.complaints_officer),
+                                          from_attributes=True)
     except LookupError:
         raise HTTPException(404, f"no user {username!r}")
     except staff.StaffError as exc:
