@@ -14,7 +14,8 @@ from sqlalchemy import Engine, case, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from faq_service.faqs.models import FaqEntry, FaqHistory
-from faq_service.measures.periods import Period, as_utc
+from faq_service.core.db import as_utc
+from faq_service.measures.periods import Period
 from faq_service.questions.models import QuestionLog
 
 COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels
