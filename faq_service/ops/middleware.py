@@ -14,6 +14,7 @@ from faq_service.ops.metrics import Metrics
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter
 
 ASK_PATH = "/api/v1/ask"
+RATE_LIMITED_PATHS = (ASK_PATH,)  # documented with their 429 (ops/contract.py)
 access_log = logging.getLogger(ACCESS_LOGGER)
 
 # JSON answers: nothing to load, nothing may frame them.
