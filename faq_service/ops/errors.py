@@ -96,4 +96,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _invalid_data)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(Exception, _server_error)
-    contract.install(app)
