@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from faq_service.complaints import api as complaints_api
@@ -19,6 +20,7 @@ from faq_service.complaints import statistics_pages as complaints_statistics
 from faq_service.console import login as console_login
 from faq_service.core.db import Database
 from faq_service.core.deps import AppState
+from faq_service.core.errors import error_response
 from faq_service.core.group_commit import GroupCommit
 from faq_service.core.settings import Settings, get_settings
 from faq_service.faqs import api as faqs_api
@@ -56,6 +58,16 @@ ROUTERS = (
 # What each domain adds besides routes (static files, templates, navigation links, middleware).
 DOMAINS = (web_api, complaints_api, complaints_pages, complaints_statistics, complaints_desk_pages, console_login, faqs_pages, review_pages, staff_pages, measures_pages, reports_pages,
            ops_api)  # ops last: its middleware (limits, headers, request ids, metrics) wraps everything
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    database: bool
+    index: bool
+    entries: int
 
 
 async def _sync_loop(state: AppState) -> None:
@@ -96,17 +108,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state.log_writes.close()
         db.engine.dispose()
 
+    # Operation ids are the routes' function names (ask, feedback, get_faq, …): what a generated client calls.
     app = FastAPI(title="ThamTob FAQ service", version="0.1.0", lifespan=lifespan,
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, generate_unique_id_function=lambda route: route.name,
                   description="TCEB's question-answering service: knowledge base, retrieval, question log.")
     for router in ROUTERS:
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict:
-        return {"status": "ok"}
+    def healthz() -> Health:
+        return Health(status="ok")
 
-    @app.get("/readyz", tags=["health"])
+    @app.get("/readyz", tags=["health"], response_model=Readiness,
+             responses={503: {"description": "Not ready: the error body with the same three fields."}})
     def readyz(request: Request) -> JSONResponse:
         state: AppState = request.app.state.thamtob
         try:
@@ -115,9 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db_ok = True
         except Exception:
             db_ok = False
-        ready = db_ok and state.knowledge.ready.is_set()
-        return JSONResponse({"database": db_ok, "index": state.knowledge.ready.is_set(),
-                             "entries": len(state.knowledge.index)}, status_code=200 if ready else 503)
+        found = {"database": db_ok, "index": state.knowledge.ready.is_set(), "entries": len(state.knowledge.index)}
+        if db_ok and found["index"]:
+            return JSONResponse(found)
+        return error_response(503, "not ready", "unavailable", extra=found, detail="not ready")
 
     for domain in DOMAINS:
         domain.install(app, settings)

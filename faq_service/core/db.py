@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 
 class Base(DeclarativeBase):
@@ -28,6 +29,39 @@ def is_row_id(value: int) -> bool:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The same instant in UTC; a naive value is taken to be UTC already (as the database stores it)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def rfc3339(moment: datetime) -> str:
+    """How the API and the exports write a time: RFC 3339 in UTC, e.g. 2026-12-04T20:03:09.662482Z (the
+    form pydantic gives an aware UTC value, so models and plain replies agree)."""
+    return as_utc(moment).isoformat().replace("+00:00", "Z")
+
+
+class UtcDateTime(TypeDecorator):
+    """The one timestamp column type: stored in UTC, read back timezone-aware in UTC on every database.
+
+    SQLite keeps no offset: it stored the wall-clock time of whatever was written and gives back naive
+    values, so an aware value written in another zone would shift and the API would emit timestamps
+    without an offset. Here every value is converted to UTC before it is written, and UTC is attached to
+    what is read, which also gives rows written before this type (naive UTC) their offset. PostgreSQL's
+    timestamptz comes back in the session's time zone and is converted to UTC, so both databases emit
+    the same RFC 3339 text."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else as_utc(value)
 
 
 def make_engine(url: str) -> Engine:

@@ -6,10 +6,11 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from fastapi import Header, HTTPException, Request
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
 
 from faq_service.core.db import Database
-from faq_service.core.errors import domain_errors_as_http
+from faq_service.core.errors import domain_errors_as_http, may_answer
 from faq_service.core.group_commit import GroupCommit
 from faq_service.core.settings import Settings
 
@@ -31,11 +32,17 @@ def state_of(request: Request) -> AppState:
 
 # The dependencies are async although they do not wait for anything: FastAPI hands a plain `def`
 # dependency to a worker thread, one thread hand-off per request on every route that uses it.
+@may_answer(503)
 async def app_state(request: Request) -> AppState:
     return state_of(request)
 
 
-async def require_service_token(request: Request, x_service_token: str | None = Header(None)) -> None:
+SERVICE_TOKEN = APIKeyHeader(name="X-Service-Token", scheme_name="ServiceToken", auto_error=False,
+                             description="the service token (THAMTOB_SERVICE_TOKEN) the action server sends")
+
+
+@may_answer(401)
+async def require_service_token(request: Request, x_service_token: str | None = Security(SERVICE_TOKEN)) -> None:
     expected = state_of(request).settings.service_token
     if not x_service_token or not hmac.compare_digest(x_service_token, expected):
         raise HTTPException(401, "a valid X-Service-Token header is required")
@@ -61,5 +68,6 @@ class SessionRunner:
                 return fn(s, *args, **kwargs)
 
 
+@may_answer(404, 409, 422, 503)
 async def session_runner(request: Request) -> SessionRunner:
     return SessionRunner(state_of(request).db)

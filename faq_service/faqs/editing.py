@@ -12,13 +12,14 @@ from faq_service.faqs import service as faqs
 from faq_service.faqs.models import LANGS, FaqEntry, FaqHistory
 from faq_service.faqs.schemas import EntryIn
 from faq_service.core.auth.audit import audit
+from faq_service.core.errors import ConflictError
 
 # What an edit sets (status and key are not edited through the form).
 EDIT_FIELDS = tuple(f for f in faqs.CONTENT_FIELDS if f != "status")
 
 
-class EntryError(ValueError):
-    pass
+class EntryError(ConflictError):
+    """What the entry does not allow as it is now (a key already used, nothing to publish): HTTP 409."""
 
 
 def _like(text: str) -> str:

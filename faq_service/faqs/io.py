@@ -8,14 +8,19 @@ from pathlib import Path
 
 import yaml
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import ValidationError
 
+from faq_service.core.db import rfc3339
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.schemas import EntryIn
 
 # Flat columns for CSV/XLSX; alternates are one per line inside their cell.
 COLUMNS = ("key", "category", "status", "needs_review", "source_url", "question_th", "answer_th",
            "alternates_th", "question_en", "answer_en", "alternates_en")
+# Written by the export for people and other systems, ignored by the import: when the entry last
+# changed, RFC 3339 in UTC (e.g. 2026-12-04T20:03:09.662482Z) in every format.
+READ_ONLY = ("updated_at",)
 
 
 @dataclass
@@ -68,6 +73,7 @@ def parse_bytes(name: str, data: bytes) -> ParseReport:
                 if not isinstance(item, dict):
                     report.errors.append(f"{name} entry {i + 1}: expected a mapping")
                     continue
+                item = {k: v for k, v in item.items() if k not in READ_ONLY}
                 report.add(f"{name} entry {i + 1} ({item.get('key', '?')})",
                            {"category": doc.get("category", "general"), **item})
         elif suffix == ".csv":
@@ -100,11 +106,22 @@ def parse_path(path: Path) -> ParseReport:
     return report
 
 
+def _timestamp(entry: FaqEntry) -> str | None:
+    return rfc3339(entry.updated_at) if entry.updated_at else None
+
+
 def _flat(entry: FaqEntry) -> dict:
     row = {c: getattr(entry, c) for c in COLUMNS}
     for lang in ("th", "en"):
         row[f"alternates_{lang}"] = "\n".join(row[f"alternates_{lang}"] or [])
+    row["updated_at"] = _timestamp(entry)
     return row
+
+
+def _cell(value):
+    """Text a worksheet can hold: control characters other than tab and line breaks are dropped (an
+    entry may carry one in its category; openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _nested(entry: FaqEntry) -> dict:
@@ -115,6 +132,7 @@ def _nested(entry: FaqEntry) -> dict:
     for lang in entry.languages():
         item[lang] = {"question": entry.text("question", lang), "answer": entry.text("answer", lang),
                       "alternates": list(entry.text("alternates", lang) or [])}
+    item["updated_at"] = _timestamp(entry)
     return item
 
 
@@ -124,7 +142,7 @@ def export_bytes(entries: list[FaqEntry], fmt: str) -> bytes:
         return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS + READ_ONLY)
         writer.writeheader()
         writer.writerows(_flat(e) for e in entries)
         return buf.getvalue().encode("utf-8-sig")
@@ -132,10 +150,10 @@ def export_bytes(entries: list[FaqEntry], fmt: str) -> bytes:
         book = Workbook()
         sheet = book.active
         sheet.title = "faq"
-        sheet.append(list(COLUMNS))
+        sheet.append(list(COLUMNS + READ_ONLY))
         for e in entries:
             row = _flat(e)
-            sheet.append([row[c] for c in COLUMNS])
+            sheet.append([_cell(row[c]) for c in COLUMNS + READ_ONLY])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

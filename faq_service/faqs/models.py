@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.core.db import Base, utcnow
+from faq_service.core.db import Base, UtcDateTime, utcnow
 
 STATUSES = ("draft", "published", "archived")
 LANGS = ("th", "en")
@@ -33,8 +33,8 @@ class FaqEntry(Base):
     seq: Mapped[int] = mapped_column(Integer, index=True, default=0)
     # A pending revision of a published entry (staff console); the live text stays until it is published.
     draft: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def text(self, field: str, lang: str) -> str | list | None:
         return getattr(self, f"{field}_{lang}")
@@ -53,7 +53,7 @@ class FaqHistory(Base):
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(32))
     author: Mapped[str] = mapped_column(String(120))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON)
 
 
@@ -75,6 +75,6 @@ class PendingImport(Base):
     username: Mapped[str] = mapped_column(String(80))
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)

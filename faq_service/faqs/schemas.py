@@ -2,39 +2,39 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from faq_service.faqs.models import STATUSES
-from faq_service.core.text import normalize, reject_nul_and_surrogates
+from faq_service.core.schema import RequestBody, question_field, visible_text
+from faq_service.core.text import normalize
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+# An http(s) URL with no blank in it, or nothing.
+URL_PATTERN = "^(https?://[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+)?$"
+Status = Literal["draft", "published", "archived"]
 
 
-class _NoNul(BaseModel):
-    """Refuses NUL and lone surrogates in every field, as the public API does (questions/schemas.py)."""
+def _lines(value: str) -> str:
+    """normalize() line by line, so that an answer keeps its line breaks."""
+    return normalize(value) if "\n" not in value else "\n".join(normalize(v) for v in value.split("\n")).strip()
+
+
+class LangBlock(RequestBody):
+    """One language of an entry. Invalid input is refused in the terms of the OpenAPI: the question and the
+    answer need a visible character (core/schema.py), the same rule as a visitor's question."""
 
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value):
-        return reject_nul_and_surrogates(value)
-
-
-class LangBlock(_NoNul):
-
-    question: str = Field(min_length=1, max_length=1000)
-    answer: str = Field(min_length=1, max_length=8000)
-    alternates: list[str] = Field(default_factory=list, max_length=100)
+    question: str = question_field(1000)
+    answer: str = question_field(8000)
+    alternates: list[Annotated[str, Field(max_length=1000)]] = Field(default_factory=list, max_length=100)
 
     @field_validator("question", "answer")
     @classmethod
-    def _clean(cls, value: str) -> str:
-        value = normalize(value) if "\n" not in value else "\n".join(normalize(v) for v in value.split("\n"))
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    def _clean(cls, value: str, info) -> str:
+        visible_text(value, info.field_name)
+        return _lines(value) or " ".join(value.split())
 
     @field_validator("alternates")
     @classmethod
@@ -43,42 +43,48 @@ class LangBlock(_NoNul):
         return list(dict.fromkeys(v for v in cleaned if v))
 
 
-class EntryIn(_NoNul):
+class EntryContent(RequestBody):
+    """What staff edit in an entry (everything but its key and status): a question and an answer in
+    Thai or in English or both, which the OpenAPI states as `anyOf` the two."""
 
-    key: str
+    model_config = ConfigDict(extra="forbid")
+
     category: str = Field("general", min_length=1, max_length=80)
-    status: str = "published"
     needs_review: bool = False
-    source_url: str | None = Field(None, max_length=500)
+    source_url: str | None = Field(None, max_length=500, pattern=URL_PATTERN,
+                                   description="an http(s) URL; empty or null: none")
     th: LangBlock | None = None
     en: LangBlock | None = None
 
-    @field_validator("key")
     @classmethod
-    def _key(cls, value: str) -> str:
-        if not KEY_PATTERN.match(value):
-            raise ValueError("key must be lowercase letters, digits and dashes")
-        return value
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, value: str) -> str:
-        if value not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        return value
+    def document(cls, schema: dict) -> None:
+        super().document(schema)
+        schema["anyOf"] = [{"required": [lang], "properties": {lang: {"type": "object"}}} for lang in ("th", "en")]
 
     @field_validator("source_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://\S+$", value):
-            raise ValueError("source_url must be an http(s) URL")
         return value or None
 
     @model_validator(mode="after")
-    def _one_language(self) -> "EntryIn":
+    def _one_language(self):
         if self.th is None and self.en is None:
             raise ValueError("an entry needs a question and answer in Thai or in English")
         return self
+
+
+class EntryIn(EntryContent):
+    """A whole entry, as the import, the console form and a new draft give it."""
+
+    key: str = Field(json_schema_extra={"pattern": KEY_PATTERN.pattern})
+    status: Status = "published"
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not KEY_PATTERN.fullmatch(value):
+            raise ValueError("key must be lowercase letters, digits and dashes")
+        return value
 
     def content(self) -> dict:
         """The columns of FaqEntry this input sets."""

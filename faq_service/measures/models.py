@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from faq_service.core.db import Base, utcnow
+from faq_service.core.db import Base, UtcDateTime, utcnow
 
 ITEM_KINDS = ("IIT", "EIT")  # internal / external stakeholders' assessment
 STEP_STATUSES = ("planned", "in_progress", "done", "on_hold")
@@ -58,7 +58,7 @@ class Measure(Base):
     followup_every_months: Mapped[int] = mapped_column(Integer, default=6)  # how often
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(120), default="system")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     items: Mapped[list["MeasureItem"]] = relationship(
         back_populates="measure", cascade="all, delete-orphan", order_by="MeasureItem.position")
@@ -99,7 +99,7 @@ class Step(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")  # e.g. "เอกสารแนบ 1", a link
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(120), default="system")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     measure: Mapped[Measure] = relationship(back_populates="steps")
 
@@ -120,7 +120,7 @@ class PeriodResult(Base):
     obstacles_en: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(120), default="system")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     measure: Mapped[Measure] = relationship(back_populates="results")
 
@@ -138,5 +138,5 @@ class MeasureHistory(Base):
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(16))  # create / update
     author: Mapped[str] = mapped_column(String(120))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> [before, after]

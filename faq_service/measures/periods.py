@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from faq_service.core.db import as_utc
 from faq_service.core.errors import domain_errors_as_http
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -102,12 +103,6 @@ class Period:
         local = as_bangkok(moment)
         fy = FiscalYear.containing(moment).be
         return cls(fy, 1 if local.month >= 10 or local.month <= 3 else 2)
-
-
-def as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:  # stored naive values (SQLite) are UTC
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def as_bangkok(moment: datetime) -> datetime:

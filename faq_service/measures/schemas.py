@@ -2,37 +2,41 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from faq_service.core.db import MAX_ROW_ID
+from faq_service.core.schema import RequestBody, integer
 
 Status = Literal["planned", "in_progress", "done", "on_hold"]
+Version = Annotated[integer(ge=1, le=MAX_ROW_ID), Field(description="the version you read: 409 when it changed since")]
 
 
-class MeasurePatch(BaseModel):
+class MeasurePatch(RequestBody):
     measure_th: str | None = Field(None, max_length=10000)
     measure_en: str | None = Field(None, max_length=10000)
     followup_th: str | None = Field(None, max_length=5000)
     followup_en: str | None = Field(None, max_length=5000)
     followup_to: str | None = Field(None, max_length=200)
-    followup_every_months: int | None = Field(None, ge=1, le=24)
-    expected_version: int | None = None
+    followup_every_months: integer(ge=1, le=24) | None = None
+    expected_version: Version | None = None
 
 
-class StepPatch(BaseModel):
+class StepPatch(RequestBody):
     status: Status | None = None
     evidence: str | None = Field(None, max_length=5000)
     text_th: str | None = Field(None, max_length=5000)
     text_en: str | None = Field(None, max_length=5000)
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
-class ResultPut(BaseModel):
+class ResultPut(RequestBody):
     result_th: str = Field("", max_length=20000)
     result_en: str = Field("", max_length=20000)
     obstacles_th: str = Field("", max_length=10000)
     obstacles_en: str = Field("", max_length=10000)
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 def step_out(s) -> dict:

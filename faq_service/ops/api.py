@@ -1,12 +1,13 @@
 """Install production concerns on the app: the body size limit, rate limits, security headers, CORS
-allow-list, JSON logs with request ids, GET /metrics, and every exception handler (ops/errors.py)."""
+allow-list, JSON logs with request ids, GET /metrics, every exception handler (ops/errors.py) and the
+published contract: every operation's error statuses in the OpenAPI (ops/contract.py)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.responses import Response
 from starlette.middleware.cors import CORSMiddleware
 
-from faq_service.ops import logs
+from faq_service.ops import contract, logs
 from faq_service.ops.body_limit import BodySizeLimit
 from faq_service.ops.errors import install_error_handlers
 from faq_service.ops.metrics import CONTENT_TYPE_LATEST, Metrics
@@ -32,6 +33,7 @@ def install(app: FastAPI, settings) -> None:
     app.state.thamtob_limiter = limiter
 
     install_error_handlers(app)
+    contract.install(app)
 
     if metrics is not None:
         @app.get("/metrics", include_in_schema=False)

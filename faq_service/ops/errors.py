@@ -1,6 +1,7 @@
 """Every exception handler of the app, each answering with the one error body (core/errors.py):
-invalid requests, HTTP errors raised by routes, database outages and refused values, and the
-unexpected."""
+invalid requests (415 for a body of a media type the operation does not take, else 422), HTTP errors
+raised by routes (a 405 names every method of the path), database outages and refused values, and the
+unexpected. The OpenAPI documents each operation's statuses (ops/contract.py)."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,8 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from faq_service.core.errors import ERROR_SCHEMA, Refusal, error_response
+from faq_service.core.errors import Refusal, error_response
+from faq_service.ops import contract
 
 log = logging.getLogger("faq_service.ops")
 
@@ -30,7 +32,19 @@ def _problems(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _unsupported(request: Request) -> JSONResponse:
+    given = request.headers.get("content-type") or "no Content-Type"
+    return error_response(415, f"{given} is not taken here", headers=_rid_headers(request))
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    if contract.unsupported_media_type(request):
+        return _unsupported(request)
+    if contract.path_names_nothing(exc):
+        allowed = contract.allowed_methods(request)
+        if allowed:
+            return error_response(405, "method not allowed", headers={"Allow": allowed})
+        return error_response(404, f"nothing at {request.url.path}")
     if any(e.get("type") == "json_invalid" for e in exc.errors()):
         return error_response(422, "invalid JSON", "invalid_json")
     problems = _problems(exc)
@@ -38,10 +52,18 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """FastAPI reports an undecodable body as 400; it is invalid input like any other, so 422."""
+    """FastAPI reports an undecodable body as 400; it is invalid input like any other, so 422 (or 415 when
+    the body is not of a media type the operation takes)."""
+    if exc.status_code in (400, 422) and contract.unsupported_media_type(request):
+        return _unsupported(request)
     if exc.status_code == 400 and "parsing the body" in str(exc.detail):
         return error_response(422, "invalid JSON", "invalid_json")
-    return error_response(exc.status_code, exc.detail, headers=getattr(exc, "headers", None))
+    if exc.status_code == 400:  # e.g. a malformed multipart body
+        return error_response(422, exc.detail, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = contract.allowed_methods(request)
+    return error_response(exc.status_code, exc.detail, headers=headers or None)
 
 
 async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
@@ -70,20 +92,6 @@ async def _server_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal error", "server_error", headers=_rid_headers(request))
 
 
-def _document_errors(app: FastAPI) -> None:
-    """The OpenAPI names the real error body where FastAPI would name its default list of errors."""
-    generate = app.openapi
-
-    def openapi() -> dict:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = generate()
-        schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = ERROR_SCHEMA
-        return schema
-
-    app.openapi = openapi
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -93,4 +101,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _invalid_data)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(Exception, _server_error)
-    _document_errors(app)

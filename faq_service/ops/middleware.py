@@ -16,6 +16,7 @@ from faq_service.ops.ratelimit import ClientAddress, RateLimiter
 ASK_PATH = "/api/v1/ask"
 # Routes whose access-log lines carry no client address (the complaint pages and their API).
 PRIVATE_PATHS = ("/api/v1/complaints", "/complaints")
+RATE_LIMITED_PATHS = (ASK_PATH,)  # documented with their 429 (ops/contract.py)
 access_log = logging.getLogger(ACCESS_LOGGER)
 
 # JSON answers: nothing to load, nothing may frame them.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.core.db import Base, utcnow
+from faq_service.core.db import Base, UtcDateTime, utcnow
 
 OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
 
@@ -16,7 +16,7 @@ class QuestionLog(Base):
     __table_args__ = (Index("ix_question_log_asked_outcome", "asked_at", "outcome"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     question_text: Mapped[str] = mapped_column(Text)  # redacted before it is stored
     lang: Mapped[str] = mapped_column(String(2))
     channel: Mapped[str] = mapped_column(String(64), default="api", index=True)
@@ -33,5 +33,5 @@ class QuestionLog(Base):
     latency_ms: Mapped[float | None] = mapped_column(Float)
     helpful: Mapped[bool | None] = mapped_column(Boolean)
     feedback_comment: Mapped[str | None] = mapped_column(Text)
-    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    feedback_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)

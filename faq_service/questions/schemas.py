@@ -1,49 +1,28 @@
-"""Request and response bodies of the public question API."""
+"""Request and response bodies of the public question API. Every constraint is stated in the OpenAPI
+(core/schema.py): what the schema allows is taken, what it does not is refused with 422."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field
 
-from faq_service.core.text import normalize, reject_nul_and_surrogates
+from faq_service.core.schema import InstantIn, Question, RequestBody, RowId, Timestamp
 
-
-def clean_question(value: str) -> str:
-    value = normalize(reject_nul_and_surrogates(value))
-    if not value:
-        raise ValueError("question is empty")
-    if len(value) > 1000:
-        raise ValueError("question is longer than 1000 characters")
-    return value
+def _topic():
+    return Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
+                 description="what the question is about, in the caller's neutral words (e.g. complaints, "
+                             "contact); the reports count by it")
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value):
-        return reject_nul_and_surrogates(value)
-
-
-class QuestionText(StrictModel):
-    question: str
-
-    @field_validator("question")
-    @classmethod
-    def _question(cls, value: str) -> str:
-        return clean_question(value)
-
-
-class AskIn(QuestionText):
-    lang: Literal["th", "en"] | None = None
-    channel: str | None = Field(None, max_length=64)
+class AskIn(RequestBody):
+    question: Question = Field(description="1–1000 characters as sent, at least one of them visible; "
+                                           "normalised (NFC, control and zero-width characters dropped, "
+                                           "whitespace collapsed) before it is answered and logged")
+    lang: Literal["th", "en"] | None = Field(None, description="null: detected from the text")
+    channel: str | None = Field(None, max_length=64, description='null or "": "api"')
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64, description="the NLU intent, when the bot asks")
-    topic: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
-                              description="what the question is about, in the caller's neutral words "
-                                          "(e.g. complaints, contact); the reports count by it")
+    topic: str | None = _topic()
     idempotency_key: str | None = Field(
         None, min_length=1, max_length=128,
         description="the caller's key for this question: a retry, or a later POST /questions with the same "
@@ -66,27 +45,26 @@ class AskOut(BaseModel):
     answer_lang: Literal["th", "en"] | None
     source_url: str | None
     suggestions: list[Suggestion]
-    log_id: int
-    outcome: str
-    updated_at: datetime | None = None
+    log_id: int = Field(description="the question-log row: send feedback on this answer with it")
+    outcome: Literal["answered", "suggested", "declined"]
+    updated_at: Timestamp | None = Field(None, description="when the answering entry last changed")
     faq_version: int | None = None
 
 
-class FeedbackIn(StrictModel):
-    log_id: int
+class FeedbackIn(RequestBody):
+    log_id: RowId = Field(description="the log_id of the answer (POST /api/v1/ask)")
     helpful: bool
     comment: str | None = Field(None, max_length=2000)
 
 
-class TurnIn(QuestionText):
+class TurnIn(RequestBody):
+    question: Question
     channel: str | None = Field(None, max_length=64)
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64)
-    topic: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
-                              description="what the question is about, in the caller's neutral words "
-                                          "(e.g. complaints, contact); the reports count by it")
+    topic: str | None = _topic()
     outcome: Literal["handled_by_bot", "unavailable"]
-    asked_at: datetime | None = None
+    asked_at: InstantIn | None = Field(None, description="RFC 3339 with an offset; default: now")
     idempotency_key: str = Field(min_length=1, max_length=128)
     lang: Literal["th", "en"] | None = None
 

@@ -2,7 +2,9 @@
 file (HTML, PDF, XLSX) for one half of a fiscal year."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
@@ -10,6 +12,9 @@ from faq_service.core.deps import SessionRunner, session_runner
 from faq_service.measures.periods import Period, period_of
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+# The report file's media types, as the OpenAPI states them (reports/render.py MEDIA_TYPES).
+REPORT_TYPES = {media: {} for media in ("text/html", "application/pdf",
+                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
               "form-action 'none'; frame-ancestors 'none'")
 
@@ -56,12 +61,12 @@ def report_figures(fy: int = Query(..., ge=2400, le=2700), half: int = Query(...
     return run.here(figures_view, period_of(fy, half))
 
 
-@router.get("/reports/{fy}/{half}/{fmt}", openapi_extra=role_extra("viewer"))
-async def report_file(fy: int, half: int, fmt: str, lang: str = Query("th", pattern="^(th|en)$"),
+@router.get("/reports/{fy}/{half}/{fmt}", openapi_extra=role_extra("viewer"), response_class=Response,
+            responses={200: {"description": "the report file", "content": REPORT_TYPES}})
+async def report_file(fmt: Literal["html", "pdf", "xlsx"], fy: int = Path(ge=2400, le=2700),
+                      half: int = Path(ge=1, le=2), lang: Literal["th", "en"] = "th",
                       user: CurrentUser = Depends(require_role("viewer")), run: SessionRunner = Depends(session_runner)):
     """The six-month report as html, pdf or xlsx."""
-    if fmt not in ("html", "pdf", "xlsx"):
-        raise HTTPException(404, "format is html, pdf or xlsx")
     period = period_of(fy, half)
     data = await run(report_bytes, period, fmt, lang)
     return download(data, period, fmt)

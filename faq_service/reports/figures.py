@@ -18,7 +18,8 @@ from faq_service.complaints import statistics as complaint_statistics
 from faq_service.complaints.statistics import ComplaintStats
 from faq_service.core.settings import get_settings
 from faq_service.faqs.models import FaqEntry, FaqHistory
-from faq_service.measures.periods import Period, as_utc
+from faq_service.core.db import as_utc
+from faq_service.measures.periods import Period
 from faq_service.questions.models import QuestionLog
 
 COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.core.db import Base, utcnow
+from faq_service.core.db import Base, UtcDateTime, utcnow
 
 
 class DeclineExample(Base):
@@ -20,7 +20,7 @@ class DeclineExample(Base):
     seq: Mapped[int] = mapped_column(Integer, index=True)
     signature: Mapped[str | None] = mapped_column(String(40))  # the review cluster it came from
     added_by: Mapped[str] = mapped_column(String(80))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Removed by staff (kept for the audit trail); seq is raised again so every process drops it.
     removed_by: Mapped[str | None] = mapped_column(String(80))
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -2,38 +2,43 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import Field
 
 from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
+from faq_service.core.schema import DAY_PATTERN, PathId, Question, RequestBody, RowId, link, question_field
 from faq_service.faqs.schemas import EntryIn
 from faq_service.review import service as review
 
 router = APIRouter(prefix="/api/v1/staff/review", tags=["staff"])
+Signature = Annotated[str, Path(pattern="^[0-9a-f]{40}$", description="a cluster's signature, as listed")]
+Day = Annotated[str | None, Query(pattern=DAY_PATTERN, description="YYYY-MM-DD",
+                                  json_schema_extra={"format": "date"})]
 
 
-class AcceptIn(BaseModel):
-    faq_id: int
-    questions: list[str] = Field(min_length=1, max_length=200)
+class AcceptIn(RequestBody):
+    faq_id: RowId
+    questions: list[Question] = Field(min_length=1, max_length=200)
     lang: Literal["th", "en"]
 
 
-class DismissIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
+class DismissIn(RequestBody):
+    reason: str = question_field(500)
 
 
 def _day(value: str | None, end: bool = False) -> datetime | None:
     if not value:
         return None
     try:
-        d = date.fromisoformat(value[:10])
+        d = date.fromisoformat(value)
     except ValueError:
         raise HTTPException(422, f"dates are YYYY-MM-DD, not {value!r}")
-    moment = datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=timezone.utc)
-    return moment
+    if end and d == date.max:
+        return datetime.max.replace(tzinfo=timezone.utc)
+    return datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=timezone.utc)
 
 
 def period_of_request(state: AppState, since: str | None, until: str | None):
@@ -46,8 +51,13 @@ async def clusters_or_503(state: AppState, since, until, include_resolved=False)
     return await review.clusters(state, since, until, include_resolved)
 
 
-@router.get("/clusters", openapi_extra=role_extra("viewer"))
-async def list_clusters(since: str | None = Query(None, max_length=32), until: str | None = Query(None, max_length=32),
+CLUSTER = {"signature": "$response.body#/items/0/signature"}
+CLUSTER_LINKS = {"links": {name: link(op, f"{name.replace('_', ' ')} the first cluster listed", **CLUSTER) for name, op in (
+    ("accept", "accept"), ("draft", "draft"), ("dismiss", "dismiss"), ("out_of_scope", "out_of_scope"))}}
+
+
+@router.get("/clusters", openapi_extra=role_extra("viewer"), responses={200: CLUSTER_LINKS})
+async def list_clusters(since: Day = None, until: Day = None,
                         include_resolved: bool = False, user: CurrentUser = Depends(require_role("viewer")),
                         state: AppState = Depends(app_state)) -> dict:
     """Declined, suggestion-only and 👎 questions of the period (default: the last 30 days), clustered."""
@@ -56,28 +66,29 @@ async def list_clusters(since: str | None = Query(None, max_length=32), until: s
 
 
 @router.post("/clusters/{signature}/accept", openapi_extra=role_extra("reviewer"))
-def accept(signature: str, body: AcceptIn, user: CurrentUser = Depends(require_role("reviewer")),
+def accept(signature: Signature, body: AcceptIn, user: CurrentUser = Depends(require_role("reviewer")),
            run: SessionRunner = Depends(session_runner)) -> dict:
     """Add the chosen questions as live alternates of a published entry."""
     return run.here(review.accept, user, signature, body.faq_id, body.questions, body.lang)
 
 
 @router.post("/clusters/{signature}/draft", status_code=201, openapi_extra=role_extra("editor"))
-def draft(signature: str, body: EntryIn, user: CurrentUser = Depends(require_role("editor")),
+def draft(signature: Signature, body: EntryIn, user: CurrentUser = Depends(require_role("editor")),
           run: SessionRunner = Depends(session_runner)) -> dict:
     """Start a draft entry from the cluster (a reviewer publishes it)."""
     return run.here(review.draft, user, signature, body)
 
 
 @router.post("/clusters/{signature}/out-of-scope", openapi_extra=role_extra("reviewer"))
-def out_of_scope(signature: str, user: CurrentUser = Depends(require_role("reviewer")),
+def out_of_scope(signature: Signature, user: CurrentUser = Depends(require_role("reviewer")),
                  run: SessionRunner = Depends(session_runner)) -> dict:
     """TCEB does not answer these: the cluster's questions become decline examples, so questions like
     them are no longer answered from the knowledge base (live within seconds)."""
     return run.here(review.out_of_scope, user, signature)
 
 
-@router.get("/decline-examples", openapi_extra=role_extra("viewer"))
+@router.get("/decline-examples", openapi_extra=role_extra("viewer"), responses={200: {"links": {
+    "remove": link("remove_decline_example", "undo the first example", example_id="$response.body#/items/0/id")}}})
 def list_decline_examples(user: CurrentUser = Depends(require_role("viewer")),
                           run: SessionRunner = Depends(session_runner)) -> dict:
     """Out-of-scope examples added from this console (not those of data/retrieval/decline_examples.yml)."""
@@ -85,12 +96,12 @@ def list_decline_examples(user: CurrentUser = Depends(require_role("viewer")),
 
 
 @router.post("/decline-examples/{example_id}/remove", openapi_extra=role_extra("reviewer"))
-def remove_decline_example(example_id: int, user: CurrentUser = Depends(require_role("reviewer")),
+def remove_decline_example(example_id: PathId, user: CurrentUser = Depends(require_role("reviewer")),
                            run: SessionRunner = Depends(session_runner)) -> dict:
     return run.here(review.remove_decline_example, user, example_id)
 
 
 @router.post("/clusters/{signature}/dismiss", openapi_extra=role_extra("editor"))
-def dismiss(signature: str, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
+def dismiss(signature: Signature, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
             run: SessionRunner = Depends(session_runner)) -> dict:
     return run.here(review.dismiss, user, signature, body.reason)

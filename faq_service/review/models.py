@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from faq_service.core.db import Base, utcnow
+from faq_service.core.db import Base, UtcDateTime, utcnow
 
 
 class ReviewCluster(Base):
@@ -21,8 +21,8 @@ class ReviewCluster(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     faq_id: Mapped[int | None] = mapped_column(Integer)
     resolved_by: Mapped[str | None] = mapped_column(String(80))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ReviewResolution(Base):
@@ -35,4 +35,4 @@ class ReviewResolution(Base):
     action: Mapped[str] = mapped_column(String(16))
     faq_id: Mapped[int | None] = mapped_column(Integer)
     by: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from faq_service.faqs import editing as entry_service
 from faq_service.core.db import utcnow
+from faq_service.core.errors import ConflictError
 from faq_service.faqs import service as faqs
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.schemas import EntryIn
@@ -189,14 +190,14 @@ def member_texts(session: Session, cluster: ReviewCluster) -> list[str]:
 
 def accept(session: Session, user, sig: str, faq_id: int, questions: list[str], lang: str) -> dict:
     cluster = _cluster(session, sig)
-    chosen = [normalize(q) for q in questions if normalize(q)]
+    chosen = [c for c in (normalize(q) or " ".join(q.split()) for q in questions) if c]
     if not chosen:
         raise ValueError("choose at least one question")
     if any(len(q) > 1000 for q in chosen):
         raise ValueError("a question is longer than 1000 characters")
     entry = entry_service.get(session, faq_id)
     if entry.status != "published":
-        raise ValueError("alternates go to a published entry; publish the entry first")
+        raise ConflictError("alternates go to a published entry; publish the entry first")
     added = entry_service.add_alternates(session, user, faq_id, lang, chosen)
     resolved = _resolve(session, user, cluster, "accepted", faq_id)
     audit(session, user, "review.accept", sig, {"faq_id": faq_id, "lang": lang, "added": added,
@@ -213,7 +214,7 @@ def draft(session: Session, user, sig: str, data: EntryIn) -> dict:
 
 
 def dismiss(session: Session, user, sig: str, reason: str) -> dict:
-    reason = normalize(reason or "")
+    reason = normalize(reason or "") or " ".join((reason or "").split())
     if not reason:
         raise ValueError("give a reason for dismissing")
     cluster = _cluster(session, sig)
@@ -228,7 +229,7 @@ def out_of_scope(session: Session, user, sig: str) -> dict:
     cluster = _cluster(session, sig)
     texts = [t for t in member_texts(session, cluster) if len(t) <= 1000]
     if not texts:
-        raise ValueError("the cluster has no question to add")
+        raise ConflictError("the cluster has no question to add")
     added = declines.add(session, texts, faqs.next_version(session), sig, user.username)
     resolved = _resolve(session, user, cluster, "out_of_scope", None)
     audit(session, user, "review.out_of_scope", sig, {"added": added, "resolved": resolved})

@@ -2,23 +2,26 @@
 Logging in itself is core/auth/login.py, which the console login page shares."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
-from faq_service.core.deps import AppState, app_state
-from faq_service.staff import service as staff
 from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
 from faq_service.core.auth.login import issue_token
+from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
+from faq_service.core.schema import Offset, RequestBody, Timestamp, link
+from faq_service.staff import service as staff
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Role = Literal["viewer", "editor", "reviewer", "admin"]
 
 
-class TokenIn(BaseModel):
+USERNAME = staff.USERNAME.pattern
+
+
+class TokenIn(RequestBody):
     username: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=1, max_length=1000)
 
@@ -33,26 +36,27 @@ class TokenOut(BaseModel):
 
 class UserOut(BaseModel):
     username: str
-    role: str
+    role: Role
     active: bool
     complaints_officer: bool = Field(description="may read and handle complaints (outside the role ladder)")
-    created_at: datetime
+    created_at: Timestamp
 
 
-class UserIn(BaseModel):
-    username: str = Field(min_length=2, max_length=80)
-    password: str = Field(min_length=1, max_length=1000)
+class UserIn(RequestBody):
+    username: str = Field(pattern=USERNAME, description="2–80 letters, digits, dot, dash, underscore or @")
+    password: str = Field(min_length=staff.MIN_PASSWORD, max_length=1000)
     role: Role = "viewer"
 
 
-class UserPatch(BaseModel):
+class UserPatch(RequestBody):
     role: Role | None = None
     active: bool | None = None
-    password: str | None = Field(None, max_length=1000)
+    password: str | None = Field(None, min_length=staff.MIN_PASSWORD, max_length=1000,
+                                 description="a new password (the account's tokens stop working)")
     complaints_officer: bool | None = Field(None, description="grant (true) or revoke (false); audited")
 
 
-@router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}},
+@router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}, 503: {}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": TokenIn.model_json_schema()},
                  "application/x-www-form-urlencoded": {"schema": TokenIn.model_json_schema()}}}})
@@ -61,7 +65,7 @@ async def token(request: Request, state: AppState = Depends(app_state)) -> Token
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             raw = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HTTPException(422, "invalid JSON")
     else:
         raw = dict(await request.form())
@@ -84,34 +88,28 @@ def list_users(user: CurrentUser = Depends(require_role("admin")), state: AppSta
         return [UserOut.model_validate(u, from_attributes=True) for u in staff.list_users(s)]
 
 
-@router.post("/users", response_model=UserOut, status_code=201, openapi_extra=role_extra("admin"))
+def _user_out(user) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+@router.post("/users", response_model=UserOut, status_code=201, openapi_extra=role_extra("admin"), responses={
+    201: {"links": {"update": link("update_user", "change this account", username="$response.body#/username")}}})
 def create_user(body: UserIn, user: CurrentUser = Depends(require_role("admin")),
-                state: AppState = Depends(app_state)):
-    try:
-        with state.db.session() as s:
-            return UserOut.model_validate(staff.create_user(s, user, body.username, body.password, body.role),
-                                          from_attributes=True)
-    except staff.StaffError as exc:
-        raise HTTPException(422, str(exc))
+                run: SessionRunner = Depends(session_runner)):
+    """A new account; 409 when the user name is taken."""
+    return run.here(lambda s: _user_out(staff.create_user(s, user, body.username, body.password, body.role)))
 
 
 @router.patch("/users/{username}", response_model=UserOut, openapi_extra=role_extra("admin"))
-def update_user(username: str, body: UserPatch, user: CurrentUser = Depends(require_role("admin")),
-                state: AppState = Depends(app_state)):
-    try:
-        with state.db.session() as s:
-            return UserOut.model_validate(staff.update_user(s, user, username, body.role, body.active,
-                                                            body.password, body.complaints_officer),
-                                          from_attributes=True)
-    except LookupError:
-        raise HTTPException(404, f"no user {username!r}")
-    except staff.StaffError as exc:
-        raise HTTPException(422, str(exc))
+def update_user(body: UserPatch, username: str = Path(max_length=80), user: CurrentUser = Depends(require_role("admin")),
+                run: SessionRunner = Depends(session_runner)):
+    return run.here(lambda s: _user_out(staff.update_user(s, user, username, body.role, body.active, body.password,
+                                                            body.complaints_officer)))
 
 
 @router.get("/audit", openapi_extra=role_extra("admin"))
 def audit_log(username: str | None = Query(None, max_length=80), action: str | None = Query(None, max_length=48),
-              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+              limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
               user: CurrentUser = Depends(require_role("admin")), state: AppState = Depends(app_state)) -> dict:
     with state.db.session() as s:
         rows, total = staff.audit_rows(s, limit, offset, username, action)

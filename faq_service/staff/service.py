@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from faq_service.core.db import utcnow
+from faq_service.core.errors import ConflictError
 from faq_service.core.auth import security
 from faq_service.core.auth.audit import audit
 from faq_service.core.auth.models import ROLES, StaffAudit, StaffUser
@@ -21,8 +22,12 @@ class StaffError(ValueError):
     pass
 
 
+class UserExists(StaffError, ConflictError):
+    pass
+
+
 def check_new_account(username: str, password: str, role: str) -> None:
-    if not USERNAME.match(username or ""):
+    if not USERNAME.fullmatch(username or ""):
         raise StaffError("user name: 2–80 letters, digits, dot, dash, underscore or @")
     if role not in ROLES:
         raise StaffError(f"role must be one of {', '.join(ROLES)}")
@@ -41,7 +46,7 @@ def get_user(session: Session, username: str) -> StaffUser | None:
 def create_user(session: Session, actor, username: str, password: str, role: str) -> StaffUser:
     check_new_account(username, password, role)
     if get_user(session, username) is not None:
-        raise StaffError(f"user {username!r} already exists")
+        raise UserExists(f"user {username!r} already exists")
     user = StaffUser(username=username, password_hash=security.hash_password(password), role=role,
                      active=True, token_version=1)
     session.add(user)
@@ -55,7 +60,7 @@ def update_user(session: Session, actor, username: str, role: str | None = None,
                 complaints_officer: bool | None = None) -> StaffUser:
     user = get_user(session, username)
     if user is None:
-        raise LookupError(username)
+        raise LookupError(f"no user {username!r}")
     changes: dict = {}
     if role is not None and role != user.role:
         if role not in ROLES:

@@ -102,3 +102,14 @@ def test_report_figures_and_downloads(svc):
         page = viewer.get("/console/reports", params={"fy": now.fiscal_year, "half": now.half})
         assert page.status_code == 200 and 'id="figures"' in page.text
         assert viewer.get("/api/v1/staff/reports/2020/1/pdf").status_code == 422
+
+
+def test_measure_times_are_rfc3339_in_utc(svc):
+    import re
+
+    with svc.client("viewer") as viewer:
+        m = viewer.get(f"/api/v1/staff/measures/{_e8_e9(viewer)['id']}").json()
+        times = [m["updated_at"], *(s["updated_at"] for s in m["steps"]), *(h["changed_at"] for h in m["history"])]
+        figures = viewer.get("/api/v1/staff/reports/figures", params={"fy": 2563, "half": 1}).json()
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", t) for t in times + [figures["start"]]), times
+    assert figures["start"] == "2019-09-30T17:00:00Z"  # 1 Oct 2019 (FY2563 H1), midnight in Bangkok

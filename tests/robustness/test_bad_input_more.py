@@ -120,7 +120,9 @@ def test_feedback_bad_input(faq_service):
     assert_refused(post(faq_service, "/api/v1/feedback",
                         json.dumps({"log_id": log_id, "helpful": True, "comment": "x" * 2001}).encode()), 422)
     assert_refused(post(faq_service, "/api/v1/feedback", b'{"log_id": ' + b"[" * 10_000 + b"]}"), 422)
-    assert_refused(post(faq_service, "/api/v1/feedback", b'{"log_id": 99999999999999999999999, "helpful": true}'), 404)
+    # Ids are 1..2^31-1 (the OpenAPI says so): one outside is invalid, an unknown one in range is not found.
+    assert_refused(post(faq_service, "/api/v1/feedback", b'{"log_id": 99999999999999999999999, "helpful": true}'), 422)
+    assert_refused(post(faq_service, "/api/v1/feedback", b'{"log_id": 2147483647, "helpful": true}'), 404)
     assert_refused(post(faq_service, "/api/v1/feedback", b'{"log_id": "1; DROP TABLE x", "helpful": true}'), 422)
     ok = httpx.post(f"{faq_service.url}/api/v1/feedback", json={
         "log_id": log_id, "helpful": False, "comment": "<script>alert(1)</script> '; DROP TABLE question_log; -- 🙏"})
@@ -133,5 +135,7 @@ def test_faq_search_with_hostile_queries(faq_service):
         r = httpx.get(f"{faq_service.url}/api/v1/faqs", params={"q": q})
         assert r.status_code == 200, (q, r.text[:200])
     assert httpx.get(f"{faq_service.url}/api/v1/faqs", params={"q": "a" * 201}).status_code == 422
-    assert httpx.get(f"{faq_service.url}/api/v1/faqs/99999999999999999999").status_code == 404
-    assert httpx.get(f"{faq_service.url}/api/v1/faqs/-5").status_code == 404
+    assert httpx.get(f"{faq_service.url}/api/v1/faqs/99999999999999999999").status_code == 422
+    assert httpx.get(f"{faq_service.url}/api/v1/faqs/-5").status_code == 422
+    assert httpx.get(f"{faq_service.url}/api/v1/faqs/2147483647").status_code == 404
+    assert httpx.get(f"{faq_service.url}/api/v1/faqs/abc").status_code == 404  # the path names nothing

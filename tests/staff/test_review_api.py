@@ -127,7 +127,8 @@ def test_out_of_scope_cluster_becomes_decline_examples(staff_service):
         after = wait_for(lambda: (lambda b: b if not b["answered"] else None)(staff_service.ask(DOG)), 2)
         assert after and time.monotonic() - marked_at <= 2.5, "still answered 2 s after it was marked"
         assert after["answer"] is None and after["faq_id"] is None
-        assert reviewer.post("/api/v1/staff/review/clusters/0000/out-of-scope").status_code == 404
+        assert reviewer.post(f"/api/v1/staff/review/clusters/{'0' * 40}/out-of-scope").status_code == 404
+        assert reviewer.post("/api/v1/staff/review/clusters/0000/out-of-scope").status_code == 422  # no signature
         # questions the knowledge base does answer still get their answer
         assert staff_service.ask("What is TCEB's e-mail address?")["answered"]
 

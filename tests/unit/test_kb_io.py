@@ -83,3 +83,25 @@ def test_export_round_trips_in_every_format(tmp_path):
         for entry in entries:
             assert back[entry.key].th.alternates == entry.alternates_th, (fmt, entry.key)
             assert back[entry.key].en.answer == entry.answer_en, (fmt, entry.key)
+
+
+def test_exports_carry_updated_at_in_rfc3339_and_the_import_ignores_it(tmp_path):
+    import csv
+    import io
+
+    import yaml
+    from openpyxl import load_workbook
+
+    db = _db(tmp_path)
+    import_path(db, SAMPLE)
+    with db.session() as s:
+        entries = list(s.scalars(select(FaqEntry).order_by(FaqEntry.key)))
+        entries[0].category = "odd\u001bcategory"  # openpyxl refuses control characters
+    stamp = entries[0].updated_at.isoformat().replace("+00:00", "Z")
+    assert stamp.endswith("Z")
+    docs = yaml.safe_load(faq_io.export_bytes(entries, "yaml"))["entries"]
+    rows = list(csv.DictReader(io.StringIO(faq_io.export_bytes(entries, "csv").decode("utf-8-sig"))))
+    sheet = list(load_workbook(io.BytesIO(faq_io.export_bytes(entries, "xlsx"))).active.iter_rows(values_only=True))
+    assert docs[0]["updated_at"] == rows[0]["updated_at"] == sheet[1][sheet[0].index("updated_at")] == stamp
+    assert sheet[1][1] == "oddcategory"
+    assert faq_io.parse_bytes("export.yml", faq_io.export_bytes(entries, "yaml")).errors == []

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
 from sqlalchemy import select
 
 from faq_service.core.auth import security
 from faq_service.core.auth.models import ROLES, StaffUser, role_rank
+from faq_service.core.errors import may_answer
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 COMPLAINTS_OFFICER = "complaints_officer"  # the flag's name where a role name is expected (navigation, OpenAPI)
+# Documents the staff API's authentication in the OpenAPI (read by current_user, as is the console cookie).
+STAFF_BEARER = HTTPBearer(scheme_name="StaffBearer", auto_error=False,
+                          description="a token from POST /api/v1/staff/token")
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,8 @@ def require_role(role: str):
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
 
-    async def dependency(request: Request) -> CurrentUser:
+    @may_answer(401, 403, 503)
+    async def dependency(request: Request, _bearer=Security(STAFF_BEARER)) -> CurrentUser:
         user = await current_user(request)
         if user is None:
             raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})

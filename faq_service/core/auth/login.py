@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from fastapi import HTTPException
 from sqlalchemy import select
@@ -16,13 +16,6 @@ from faq_service.core.auth.models import LoginThrottle, StaffUser
 from faq_service.core.db import utcnow
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 @dataclass
 class LoginResult:
     user: StaffUser | None = None
@@ -31,12 +24,12 @@ class LoginResult:
 
 def _wait_s(row: LoginThrottle, now: datetime, slow_after: int) -> float:
     """Seconds until the next attempt is allowed (0 when it is)."""
-    locked = aware(row.locked_until)
+    locked = row.locked_until
     if locked and locked > now:
         return (locked - now).total_seconds()
     if row.failures >= slow_after and row.last_failure_at:
         delay = min(2 ** (row.failures - slow_after), 60)
-        return max(0.0, (aware(row.last_failure_at) + timedelta(seconds=delay) - now).total_seconds())
+        return max(0.0, (row.last_failure_at + timedelta(seconds=delay) - now).total_seconds())
     return 0.0
 
 
@@ -63,7 +56,7 @@ def authenticate(session: Session, username: str, password: str, settings, chann
     if row is None:
         row = LoginThrottle(key=key, failures=0)
         session.add(row)
-    if aware(row.locked_until) and aware(row.locked_until) <= now:
+    if row.locked_until and row.locked_until <= now:
         row.failures, row.locked_until = 0, None  # a served lock starts the count again
     row.failures += 1
     row.last_failure_at = now
