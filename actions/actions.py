@@ -11,6 +11,9 @@ only choose which response to send and fill in the data that comes from the FAQ 
 - action_log_handled_turn: turns Rasa answers itself → POST /api/v1/questions, outcome handled_by_bot.
 Every question sent to faq_service carries its intent and, for the intents reports count, a neutral
 `topic` (actions/config.py TOPIC_BY_INTENT).
+A confidential turn (bot/confidential.py: a complaint intake or status check, or a message holding a
+tracking code) is never sent to faq_service — neither asked nor logged; the rules never route one here,
+and these guards make sure of it. The complaint actions are in actions/complaints.py.
 """
 from __future__ import annotations
 
@@ -26,9 +29,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.complaints import status_link
 from actions.config import topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
 from actions.question_queue import QuestionQueue, new_idempotency_key
+from bot.confidential import STATUS_INTENT, contains_tracking_code, is_confidential
 from bot.language import detect_lang
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,12 @@ def channel_name(tracker: Tracker) -> str:
 
 def intent_name(tracker: Tracker) -> Optional[str]:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def confidential_turn(tracker: Tracker) -> bool:
+    """Whether the current message opens or continues a complaint intake or status check."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking")
+    return is_confidential(intent_name(tracker), user_text(tracker), tracker.active_loop_name, ranking)
 
 
 def entity(tracker: Tracker, name: str) -> Any:
@@ -124,7 +135,11 @@ def log_record(tracker: Tracker, outcome: str, intent: Optional[str] = None) -> 
 
 
 async def log_or_queue(record: Dict[str, Any]) -> None:
-    """POST the record to the question log now, or queue it on disk if the service is unavailable."""
+    """POST the record to the question log now, or queue it on disk if the service is unavailable.
+    A record holding a tracking code is dropped: a code never goes beside a session id."""
+    if contains_tracking_code(record.get("question")):
+        logger.warning("a turn holding a tracking code was not logged")
+        return
     try:
         await client().log_question(record)
     except FaqUnavailable as exc:
@@ -170,6 +185,8 @@ class ActionAnswerFaq(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         started = time.monotonic()
         lang = user_lang(tracker)
+        if confidential_turn(tracker):  # never asked, never logged (the rules do not send these here)
+            return self.confidential(dispatcher, tracker, lang)
         faq_id = as_int(entity(tracker, "faq_id"))
         if faq_id is not None:  # a "did you mean" button was clicked
             return await self.answer_chosen(dispatcher, lang, faq_id)
@@ -225,6 +242,14 @@ class ActionAnswerFaq(Action):
         return [SlotSet("last_log_id", None)]
 
     @staticmethod
+    def confidential(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
+        if intent_name(tracker) == STATUS_INTENT or contains_tracking_code(user_text(tracker)):
+            dispatcher.utter_message(response="utter_complaint_status_link", complaint_status_link=status_link(lang))
+        else:
+            dispatcher.utter_message(response="utter_offer_report")
+        return [SlotSet("last_log_id", None)]
+
+    @staticmethod
     async def answer_chosen(dispatcher: CollectingDispatcher, lang: str,
                             faq_id: int) -> List[Dict[Text, Any]]:
         try:
@@ -272,6 +297,6 @@ class ActionLogHandledTurn(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if user_text(tracker):
+        if user_text(tracker) and not confidential_turn(tracker):
             await log_or_queue(log_record(tracker, "handled_by_bot"))
         return [SlotSet("last_log_id", None)]

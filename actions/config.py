@@ -8,6 +8,8 @@
     ACTION_QUEUE_DIR       folder of the questions waiting for faq_service (default var/action-queue)
     RASA_TRACKER_DB_URL    Rasa's tracker store, for the PDPA purge (default: none)
     BOT_RETENTION_DAYS     days raw text is kept in the tracker store and the queue (default 30)
+    THAMTOB_PUBLIC_URL     the address visitors open faq_service's pages at: the complaint form and status
+                           page links the bot gives (default http://127.0.0.1:8000)
 
 `settings()` reads them once per process into a frozen `Settings`; a wrong value raises `ConfigError`,
 whose message is one line naming the variable, what is wrong and an example. No other module of actions/
@@ -30,6 +32,7 @@ DEFAULT_SERVICE_TOKEN = "dev-service-token"
 DEFAULT_QUEUE_DIR = "var/action-queue"
 DEFAULT_RETENTION_DAYS = 30.0
 DEFAULT_FAQ_TIMEOUT_S = 2.5
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 # The bot must still answer with the contact channels within about 3 s when faq_service hangs.
 MAX_FAQ_TIMEOUT_S = 3.0
 MIN_FAQ_TIMEOUT_S = 0.1
@@ -62,6 +65,7 @@ class Settings:
     action_queue_dir: str = DEFAULT_QUEUE_DIR
     tracker_db_url: Optional[str] = None
     retention_days: float = DEFAULT_RETENTION_DAYS
+    public_url: str = DEFAULT_PUBLIC_URL
 
 
 def topic_for(intent: Optional[str]) -> Optional[str]:
@@ -89,6 +93,14 @@ def _http_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value) or any(ch.isspace() for ch in value):
         raise ValueError("is not an http:// or https:// URL")
     return value.rstrip("/")
+
+
+def _public_url(value: str) -> str:
+    """An http(s) base address without query or fragment: the bot appends /complaints?… to it."""
+    url = _http_url(value)
+    if any(ch in url for ch in "?#"):
+        raise ValueError("is not a base address (no ? or # part)")
+    return url
 
 
 def _timeout(value: str) -> float:
@@ -138,6 +150,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         action_queue_dir=_read(env, "ACTION_QUEUE_DIR", _text, DEFAULT_QUEUE_DIR, DEFAULT_QUEUE_DIR),
         tracker_db_url=_read(env, "RASA_TRACKER_DB_URL", _text, None, "sqlite:///var/rasa-tracker.db"),
         retention_days=_read(env, "BOT_RETENTION_DAYS", _days, DEFAULT_RETENTION_DAYS, "30"),
+        public_url=_read(env, "THAMTOB_PUBLIC_URL", _public_url, DEFAULT_PUBLIC_URL, "https://thamtob.example.org"),
     )
 
 

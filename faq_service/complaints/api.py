@@ -22,6 +22,10 @@ from faq_service.core.errors import Refusal
 from faq_service.ops.ratelimit import ClientAddress, make_counter
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
+SOME_TEXT = r"[^\s\x00]"  # at least one character that is neither a space nor a NUL
+# Statuses the routes answer beyond what their inputs imply (ops/contract.py documents them all).
+LIMITED = {429: {"description": "Too many attempts from this address; wait `Retry-After` seconds."}}
+NO_SUCH_PAIR = {404: {"description": "No complaint with that tracking code and secret (one generic answer)."}}
 PUBLIC_CHANNELS = ("web", "chat", "line")
 
 
@@ -96,9 +100,12 @@ async def _uploads(files: list[UploadFile] | None, limit: int) -> list[service.U
     return out
 
 
-def _form_checks(state: AppState, website: str | None, form_token: str | None) -> None:
-    """The honeypot left empty, and the page's token (when a page sent one) valid: else nothing is kept."""
-    if website or (form_token and not tokens.form_token_ok(state.settings.secret_key, form_token)):
+async def _form_checks(request: Request, state: AppState) -> None:
+    """The pages' own fields, which other channels do not send and the API does not publish: the
+    honeypot `website` left empty, and the page's `form_token` valid when present. Else nothing is kept."""
+    form = await request.form()
+    website, form_token = form.get("website"), form.get("form_token")
+    if website or (form_token and not tokens.form_token_ok(state.settings.secret_key, str(form_token))):
         raise Refusal(422, "complaint_not_accepted", "the submission could not be accepted")
 
 
@@ -110,12 +117,13 @@ def _submit_once(session, cipher: ContentCipher, sub: service.Submission, files)
     return (*service.submit(session, cipher, sub, files), True)
 
 
-@router.post("", status_code=201, response_model=ReceiptOut)
+@router.post("", status_code=201, response_model=ReceiptOut, responses=LIMITED)
 async def submit_complaint(
         request: Request,
         kind: Literal["corruption", "procurement", "personnel", "service", "other"] = Form(),
         mode: Literal["named", "confidential"] = Form(),
-        description: str = Form(max_length=service.LIMITS["description"]),
+        description: str = Form(max_length=service.LIMITS["description"], pattern=SOME_TEXT,
+                                 description="what happened (not only spaces)"),
         when: str | None = Form(None, max_length=service.LIMITS["when"]),
         where: str | None = Form(None, max_length=service.LIMITS["where"]),
         concerned: str | None = Form(None, max_length=service.LIMITS["concerned"]),
@@ -124,16 +132,14 @@ async def submit_complaint(
         lang: Literal["th", "en"] = Form("th"),
         channel: Literal["web", "chat", "line"] = Form("web"),
         idempotency_key: str | None = Form(None, min_length=8, max_length=128),
-        website: str | None = Form(None, max_length=200, description="leave empty"),
-        form_token: str | None = Form(None, max_length=500),
-        evidence: list[UploadFile] | None = File(None, description="PDF, JPEG or PNG; at most 5, 10 MB each"),
+        evidence: list[UploadFile] = File([], description="PDF, JPEG or PNG; at most 5, 10 MB each"),
         state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)) -> ReceiptOut:
     """Report wrongdoing, named or confidentially. Answers the tracking code and the secret (shown once).
     A confidential report keeps no name, contact, address or anything else that identifies its sender."""
     desk = desk_of(request)
     s = state.settings
     await desk.limit(request, "submit", s.complaint_submissions_per_window, s.complaint_rate_window_s)
-    _form_checks(state, website, form_token)
+    await _form_checks(request, state)
     sub = service.check(service.Submission(kind, mode, description, when, where, concerned, name, contact, lang,
                                            channel, idempotency_key))
     uploads = await _uploads(evidence, s.complaint_max_file_bytes)
@@ -162,7 +168,7 @@ async def _find(request: Request, state: AppState, tracking_code: str, secret: s
         raise Refusal(404, "complaint_not_found", "no complaint with that tracking code and secret")
 
 
-@router.post("/status", response_model=StatusOut)
+@router.post("/status", response_model=StatusOut, responses={**NO_SUCH_PAIR, **LIMITED})
 async def complaint_status(body: StatusIn, request: Request, state: AppState = Depends(app_state),
                            run: SessionRunner = Depends(session_runner)) -> dict:
     """Status, dates and the message thread, for the tracking code and secret together."""
@@ -171,16 +177,15 @@ async def complaint_status(body: StatusIn, request: Request, state: AppState = D
     return _json(view)
 
 
-@router.post("/reply", response_model=StatusOut)
+@router.post("/reply", response_model=StatusOut, responses={**NO_SUCH_PAIR, **LIMITED})
 async def complaint_reply(
         request: Request, tracking_code: str = Form(min_length=1, max_length=40),
         secret: str = Form(min_length=1, max_length=100),
         text: str | None = Form(None, max_length=service.LIMITS["message"]),
-        form_token: str | None = Form(None, max_length=500),
-        evidence: list[UploadFile] | None = File(None, description="PDF, JPEG or PNG; at most 5, 10 MB each"),
+        evidence: list[UploadFile] = File([], description="PDF, JPEG or PNG; at most 5, 10 MB each"),
         state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)) -> dict:
     """The complainant writes back or adds evidence (the only way to reach a confidential reporter)."""
-    _form_checks(state, None, form_token)
+    await _form_checks(request, state)
     s = state.settings
     uploads = await _uploads(evidence, s.complaint_max_file_bytes)
     files = await run_in_threadpool(service.clean_files, uploads, s.complaint_max_files, s.complaint_max_file_bytes)

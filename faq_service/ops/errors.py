@@ -67,7 +67,9 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
-    return error_response(exc.status, str(exc), exc.key, **exc.values)
+    retry = exc.values.get("retry_after")
+    return error_response(exc.status, str(exc), exc.key, headers={"Retry-After": str(retry)} if retry else None,
+                          **exc.values)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

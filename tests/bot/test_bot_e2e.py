@@ -1,8 +1,9 @@
 """End-to-end: the REST channel of a real `rasa run`, the action server and faq_service.
 
-(a) Thai and English: complaint channels (the confidential channel is named), a service-manual question
-    (the FAQ answer), an out-of-scope question (declined with the contact channels); each turn is in the
-    question log with its channel.
+(a) Thai and English: a question about complaint channels (the knowledge base's answer, then the offer
+    to report, naming the confidential channel, with its button), a service-manual question (the FAQ
+    answer), an out-of-scope question (declined with the contact channels); each turn is in the question
+    log with its channel. The complaint intake itself: tests/bot/test_bot_complaints.py.
 (b) faq_service killed mid-conversation: the bot still answers with the contact channels within ~3 s,
     queues the question, and after a restart on the same database and port the question is in the log
     exactly once with outcome `unavailable`.
@@ -29,7 +30,7 @@ def sender() -> str:
 
 
 @pytest.mark.parametrize("lang,question,marker", [
-    ("th", "อยากร้องเรียนเรื่องทุจริตโดยไม่เปิดเผยชื่อ ต้องทำยังไงครับ", "ทางลับ"),
+    ("th", "ถ้าจะร้องเรียนเรื่องทุจริตโดยไม่เปิดเผยชื่อ ต้องทำยังไงครับ", "ทางลับ"),
     ("en", "How can I report corruption without giving my name?", "confidential"),
 ])
 def test_complaint_channels(bot_stack, lang, question, marker):
@@ -37,10 +38,11 @@ def test_complaint_channels(bot_stack, lang, question, marker):
     reply = bot_stack.texts(replies)
     assert marker in reply.lower() or marker in reply, reply
     assert CONTACT_EMAIL in reply
+    assert any(b["payload"].startswith("/report_wrongdoing") for r in replies for b in r.get("buttons", []))
     rows = bot_stack.wait_for_rows(question)
     assert len(rows) == 1, (rows, bot_stack.logs())
     assert rows[0]["channel"] == "rest"
-    assert rows[0]["outcome"] == "handled_by_bot"
+    assert rows[0]["outcome"] in ("answered", "suggested", "declined")  # the knowledge base was asked
     assert rows[0]["intent"] == "ask_complaint_channels"
 
 

@@ -88,7 +88,7 @@ def post(proc, body: dict | bytes) -> httpx.Response:
 
 def test_tracker_on_postgresql_and_lock_store_on_redis(bot_stack, prod_rasa):
     th_user, en_user = f"pg-th-{uuid.uuid4().hex[:8]}", f"pg-en-{uuid.uuid4().hex[:8]}"
-    th_q = "อยากร้องเรียนเรื่องทุจริตโดยไม่เปิดเผยชื่อ ต้องทำยังไงครับ"
+    th_q = "ถ้าจะร้องเรียนเรื่องทุจริตโดยไม่เปิดเผยชื่อ ต้องทำยังไงครับ"  # a question about complaints: logged
     en_q = "Where can I get the MEGA EVENT support request manual?"
     with RedisMonitor(REDIS_URL, prod_rasa.key_prefix) as monitor:
         th_reply = bot_stack.texts(bot_stack.say(th_user, th_q, rasa=prod_rasa))

@@ -51,7 +51,9 @@ def _address() -> str:
 
 def submit(service, address: str | None = None, files=None, agent: str = "pytest", **fields):
     data = {"kind": "corruption", "mode": "confidential", "description": "a payment was asked for", **fields}
-    return httpx.post(f"{service.url}/api/v1/complaints", data=data, files=files or None,
+    # Always multipart, as the page sends it (a field part keeps it so when there is no file).
+    parts = [*(files or []), ("kind", (None, data.pop("kind")))]
+    return httpx.post(f"{service.url}/api/v1/complaints", data=data, files=parts,
                       headers=_from(address or _address(), agent), timeout=60)
 
 

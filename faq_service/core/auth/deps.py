@@ -110,6 +110,7 @@ def require_role(role: str):
     return dependency
 
 
+@may_answer(401, 403, 503)
 async def require_complaints_officer(request: Request) -> CurrentUser:
     """Like require_role, for the complaints-officer flag: 401 without a login, 403 without the flag
     (an admin without it included), and the CSRF check for cookie sessions."""
