@@ -157,3 +157,11 @@ def test_a_row_written_naive_before_reads_back_in_utc(sqlite_db):
     with sqlite_db.session() as s:
         at = s.get(Stamp, 2).at
     assert at.tzinfo is not None and rfc3339(at) == "2026-01-02T03:04:05Z"
+
+
+def test_pages_show_stored_times_in_bangkok_time():
+    from faq_service.console.render import bangkok
+
+    assert bangkok(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)) == "2026-11-25 10:00"
+    assert bangkok(datetime(2026, 11, 25, 3, 0)) == "2026-11-25 10:00"  # naive: UTC, as stored
+    assert bangkok(None) == ""
