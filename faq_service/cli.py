@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import typer
 
+from faq_service.complaints.cli import complaints_app
 from faq_service.core.cli import db_app, serve
 from faq_service.core.settings import settings_or_exit
 from faq_service.faqs.cli import faq_app
@@ -19,6 +20,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(measures_app, name="measures")
 app.add_typer(staff_app, name="staff")
+app.add_typer(complaints_app, name="complaints")
 register_reports(app)
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from faq_service.complaints import api as complaints_api
+from faq_service.complaints import desk_api as complaints_desk_api
+from faq_service.complaints import desk_pages as complaints_desk_pages
+from faq_service.complaints import pages as complaints_pages
+from faq_service.complaints import statistics_pages as complaints_statistics
 from faq_service.console import login as console_login
 from faq_service.core.db import Database
 from faq_service.core.deps import AppState
@@ -43,14 +48,15 @@ from faq_service.web import api as web_api
 log = logging.getLogger("faq_service")
 
 ROUTERS = (
-    questions_api.router, faqs_api.router, web_api.router,
+    questions_api.router, faqs_api.router, web_api.router, complaints_api.router, complaints_pages.router,
+    complaints_statistics.router, complaints_desk_api.router, complaints_desk_pages.pages,
     staff_api.router, faqs_staff_api.router, review_api.router, measures_api.router, reports_api.router,
     console_login.router, faqs_pages.router, staff_pages.router, review_pages.pages,
     measures_pages.pages, reports_pages.pages,
 )
 
 # What each domain adds besides routes (static files, templates, navigation links, middleware).
-DOMAINS = (web_api, console_login, faqs_pages, review_pages, staff_pages, measures_pages, reports_pages,
+DOMAINS = (web_api, complaints_api, complaints_pages, complaints_statistics, complaints_desk_pages, console_login, faqs_pages, review_pages, staff_pages, measures_pages, reports_pages,
            ops_api)  # ops last: its middleware (limits, headers, request ids, metrics) wraps everything
 
 

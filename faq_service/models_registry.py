@@ -9,3 +9,4 @@ def import_all_models() -> None:
     from faq_service.measures import models as _measures  # noqa: F401
     from faq_service.reports import models as _reports  # noqa: F401
     from faq_service.retrieval import models as _retrieval  # noqa: F401
+    from faq_service.complaints import models as _complaints  # noqa: F401

@@ -40,6 +40,15 @@ class ConflictError(ValueError):
     since, or one the resource does not allow as it is now (HTTP 409)."""
 
 
+class Refusal(ValueError):
+    """Input the visitor must change, with its own status (413, 415, 422…) and a message key of
+    core/messages.yml: answered in both languages by the handler in ops/errors.py."""
+
+    def __init__(self, status: int, key: str, detail: str, **values):
+        super().__init__(detail)
+        self.status, self.key, self.values = status, key, values
+
+
 def may_answer(*statuses: int):
     """Marks a request dependency with the error statuses it can answer (documented in the OpenAPI of
     every operation using it, ops/contract.py)."""
@@ -75,6 +84,8 @@ async def send_error(send, status: int, detail: Any, key: str | None = None, hea
 
 
 def status_for(exc: Exception) -> int | None:
+    if isinstance(exc, Refusal):
+        return exc.status
     if isinstance(exc, LookupError):
         return 404
     if isinstance(exc, ConflictError):
@@ -89,5 +100,7 @@ def domain_errors_as_http() -> Iterator[None]:
     """Turns a domain error raised inside the block into the HTTPException of its status."""
     try:
         yield
+    except Refusal:
+        raise  # answered with its own message (ops/errors.py)
     except (LookupError, ValueError) as exc:
         raise HTTPException(status_for(exc), str(exc)) from exc

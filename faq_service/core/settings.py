@@ -1,17 +1,27 @@
 """The one settings object of faq_service; every value can come from the environment."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+
+def _b64(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        return b""
 
 
 class Settings(BaseSettings):
@@ -28,6 +38,8 @@ class Settings(BaseSettings):
     # Sentence vectors of knowledge-base texts, kept across restarts and databases (a local SQLite file).
     embedding_cache: Path = Field(REPO_ROOT / "var" / "embedding-cache.sqlite3", alias="THAMTOB_EMBEDDING_CACHE")
     rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
+    # Where visitors reach this service (the complaint form and status page in answers and chat links).
+    public_url: str = Field("http://127.0.0.1:8000", alias="THAMTOB_PUBLIC_URL")
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
     answer_threshold: float = Field(0.42, alias="THAMTOB_ANSWER_THRESHOLD")
@@ -94,6 +106,68 @@ class Settings(BaseSettings):
     rasa_tracker_db_url: str | None = Field(None, alias="RASA_TRACKER_DB_URL")
     action_queue_dir: Path = Field(REPO_ROOT / "var" / "action-queue", alias="ACTION_QUEUE_DIR")
 
+    # --- complaints (faq_service/complaints/) ---
+    # "production" refuses to start without THAMTOB_COMPLAINTS_KEY; "development" keeps a key of its
+    # own in complaints_key_file (created when missing).
+    environment: Literal["development", "production"] = Field("development", alias="THAMTOB_ENV")
+    # AES-256-GCM key for complaint content at rest: 32 random bytes, base64 (docs/security.md: rotation).
+    complaints_key: str | None = Field(None, alias="THAMTOB_COMPLAINTS_KEY",
+                                       examples=["$(head -c 32 /dev/urandom | base64)"])
+    complaints_key_file: Path = Field(REPO_ROOT / "var" / "complaints.key", alias="THAMTOB_COMPLAINTS_KEY_FILE")
+    complaint_max_files: int = 5
+    complaint_max_file_bytes: int = 10 * 1024 * 1024
+    # Per client address, kept only in memory or Redis with expiry: submissions, and wrong code/secret
+    # pairs on the status page, per window.
+    complaint_submissions_per_window: int = Field(10, alias="THAMTOB_COMPLAINT_RATE_LIMIT")
+    complaint_status_failures_per_window: int = Field(10, alias="THAMTOB_COMPLAINT_STATUS_FAILURES")
+    complaint_rate_window_s: int = Field(3600, alias="THAMTOB_COMPLAINT_RATE_WINDOW")
+    # Service levels in working days (data/complaints/holidays.yml): acknowledge, then a result.
+    complaint_ack_days: int = Field(3, alias="THAMTOB_COMPLAINT_ACK_DAYS")
+    complaint_result_days: int = Field(30, alias="THAMTOB_COMPLAINT_RESULT_DAYS")
+    complaint_holidays: Path = Field(REPO_ROOT / "data" / "complaints" / "holidays.yml",
+                                     alias="THAMTOB_COMPLAINT_HOLIDAYS")
+    # New complaints are announced by e-mail (no content, only a link to the desk) through this server:
+    # smtp://host:port (plain), smtp+starttls://… or smtps://…, with user:password@ when it needs a login.
+    # Unset: no e-mail. Recipients: the addresses in THAMTOB_COMPLAINT_NOTIFY_TO and every active
+    # complaints officer whose user name is an e-mail address.
+    smtp_url: str | None = Field(None, alias="THAMTOB_SMTP_URL", examples=["smtp://mail.example.org:25"])
+    smtp_from: str = Field("thamtob@localhost", alias="THAMTOB_SMTP_FROM")
+    smtp_timeout_s: float = Field(15.0, alias="THAMTOB_SMTP_TIMEOUT")
+    complaint_notify_to: str = Field("", alias="THAMTOB_COMPLAINT_NOTIFY_TO")
+    # Where staff open the console (links in e-mails); default http://FAQ_HOST:FAQ_PORT.
+    console_url: str | None = Field(None, alias="THAMTOB_CONSOLE_URL", examples=["https://thamtob.example.org"])
+    # Closed complaints, with their evidence, are purged this many days after closing.
+    complaint_retention_days: int = Field(1825, alias="THAMTOB_COMPLAINT_RETENTION_DAYS")
+
+    @field_validator("complaints_key")
+    @classmethod
+    def _key_is_32_bytes(cls, value: str | None) -> str | None:
+        if value is not None and len(_b64(value)) != 32:
+            raise ValueError("must be 32 bytes in base64")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme, _, rest = value.partition("://")
+        host = rest.rpartition("@")[2].split("/")[0].split(":")[0]
+        if scheme not in ("smtp", "smtp+starttls", "smtps") or not host:
+            raise ValueError("must be smtp://host:port, smtp+starttls://host:port or smtps://host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _production_has_a_key(self) -> "Settings":
+        if self.environment == "production" and not self.complaints_key:
+            raise ValueError("THAMTOB_COMPLAINTS_KEY is required when THAMTOB_ENV=production "
+                             "(example: THAMTOB_COMPLAINTS_KEY=$(head -c 32 /dev/urandom | base64))")
+        return self
+
+    def complaint_upload_bytes(self) -> int:
+        """The request-size limit of the complaint routes: every file at its limit, plus the fields."""
+        return self.complaint_max_files * self.complaint_max_file_bytes + 256 * 1024
+
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
@@ -110,7 +184,10 @@ def settings_or_exit(program: str) -> Settings:
         return get_settings()
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]) if error.get("loc") else "?"
+        if not error.get("loc"):  # a rule across several variables: its message says it all
+            print(f"{program}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+            raise SystemExit(2)
+        name = str(error["loc"][0])
         problem = f"{os.environ.get(name)!r} is invalid: {error['msg'].lower()}"
     except SettingsError as exc:  # a value that must be JSON (a mapping) and is not
         field_name = str(exc).split('"')[1] if '"' in str(exc) else ""
@@ -119,6 +196,8 @@ def settings_or_exit(program: str) -> Settings:
         problem = f"{os.environ.get(name)!r} is invalid: it must be JSON"
     field = next((f for f in Settings.model_fields.values() if f.alias == name), None)
     example = field.get_default(call_default_factory=True) if field is not None else None
+    if example is None and field is not None and field.examples:
+        example = field.examples[0]
     if isinstance(example, dict):
         example = "'" + json.dumps(example) + "'"
     hint = f" (example: {name}={example})" if example not in (None, "") else ""

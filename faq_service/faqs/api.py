@@ -10,6 +10,7 @@ from faq_service.core.deps import AppState, app_state
 from faq_service.core.schema import Offset, PathId, Timestamp, link
 from faq_service.faqs import service as faqs
 from faq_service.faqs.models import FaqEntry
+from faq_service.faqs.placeholders import fill, values_from
 
 router = APIRouter(prefix="/api/v1/faqs", tags=["faqs"])
 
@@ -29,8 +30,10 @@ class FaqOut(BaseModel):
     updated_at: Timestamp
 
     @classmethod
-    def of(cls, entry: FaqEntry) -> "FaqOut":
-        return cls.model_validate(entry, from_attributes=True)
+    def of(cls, entry: FaqEntry, fill_values: dict) -> "FaqOut":
+        out = cls.model_validate(entry, from_attributes=True)
+        out.answer_th, out.answer_en = fill(out.answer_th, fill_values), fill(out.answer_en, fill_values)
+        return out
 
 
 class FaqPage(BaseModel):
@@ -48,7 +51,7 @@ def list_faqs(lang: Literal["th", "en"] | None = None, category: str | None = Qu
               offset: Offset = 0, state: AppState = Depends(app_state)) -> FaqPage:
     with state.db.session() as s:
         rows, total = faqs.list_published(s, lang, category, q, limit, offset)
-        return FaqPage(items=[FaqOut.of(r) for r in rows], total=total)
+        return FaqPage(items=[FaqOut.of(r, values_from(state.settings)) for r in rows], total=total)
 
 
 @router.get("/{faq_id}", response_model=FaqOut)
@@ -57,4 +60,4 @@ def get_faq(faq_id: PathId, state: AppState = Depends(app_state)) -> FaqOut:
         entry = faqs.get_published(s, faq_id)
         if entry is None:
             raise HTTPException(404, f"no published entry with id {faq_id}")
-        return FaqOut.of(entry)
+        return FaqOut.of(entry, values_from(state.settings))

@@ -14,8 +14,14 @@ from faq_service.ops.metrics import CONTENT_TYPE_LATEST, Metrics
 from faq_service.ops.middleware import OpsMiddleware
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter, make_counter
 
-# Knowledge-base file uploads (console and staff API) have their own, larger limit.
-UPLOAD_PATHS = ("/console/import", "/api/v1/staff/import")
+
+
+def upload_limits(settings) -> dict[str, int]:
+    """The routes that take files, with their own, larger request-size limits."""
+    return {"/console/import": settings.max_upload_bytes, "/api/v1/staff/import": settings.max_upload_bytes,
+            "/api/v1/complaints": settings.complaint_upload_bytes(),
+            "/api/v1/staff/complaints": settings.complaint_upload_bytes(),
+            "/console/complaints/new": settings.complaint_upload_bytes()}
 
 
 def install(app: FastAPI, settings) -> None:
@@ -36,8 +42,7 @@ def install(app: FastAPI, settings) -> None:
 
     # Added last, so outermost: these wrap every route, mount and the other middleware; the body size
     # limit sits inside them, so its 413 is counted, logged and carries the request id.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.max_upload_bytes, upload_paths=UPLOAD_PATHS)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, upload_limits=upload_limits(settings))
     app.add_middleware(OpsMiddleware, settings=settings, limiter=limiter, metrics=metrics,
                        client_ip=ClientAddress(settings.trusted_proxies))
     origins = settings.cors_origin_list()

@@ -6,21 +6,21 @@ from faq_service.core.errors import send_error
 
 class BodySizeLimit:
     """Answers 413 when a request body passes its limit, declared or streamed: `max_bytes` for every
-    route except the knowledge-base file uploads (`upload_paths`), which get `max_upload_bytes`."""
+    route except the file uploads, whose path prefixes `upload_limits` maps to their own limits."""
 
-    def __init__(self, app, max_bytes: int, max_upload_bytes: int = 0, upload_paths: tuple[str, ...] = ()):
+    def __init__(self, app, max_bytes: int, upload_limits: dict[str, int] | None = None):
         self.app = app
         self.max_bytes = max_bytes
-        self.max_upload_bytes = max_upload_bytes or max_bytes
-        self.upload_paths = upload_paths
+        self.upload_limits = upload_limits or {}
 
     def limit_for(self, path: str) -> int:
-        return self.max_upload_bytes if path.startswith(self.upload_paths) else self.max_bytes
+        return next((limit for prefix, limit in self.upload_limits.items() if path.startswith(prefix)),
+                    self.max_bytes)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        limit = self.limit_for(scope.get("path", "")) if self.upload_paths else self.max_bytes
+        limit = self.limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return await _reject(send, limit)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from faq_service.core.errors import error_response
+from faq_service.core.errors import Refusal, error_response
 from faq_service.ops import contract
 
 log = logging.getLogger("faq_service.ops")
@@ -66,6 +66,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return error_response(exc.status_code, exc.detail, headers=headers or None)
 
 
+async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
+    return error_response(exc.status, str(exc), exc.key, **exc.values)
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL restarting or unreachable: a clear 503 (nothing was stored), not a bare 500."""
     if isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError) and not exc.connection_invalidated:
@@ -91,6 +95,7 @@ async def _server_error(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Refusal, _refusal)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(DataError, _invalid_data)

@@ -14,6 +14,8 @@ from faq_service.ops.metrics import Metrics
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter
 
 ASK_PATH = "/api/v1/ask"
+# Routes whose access-log lines carry no client address (the complaint pages and their API).
+PRIVATE_PATHS = ("/api/v1/complaints", "/complaints")
 RATE_LIMITED_PATHS = (ASK_PATH,)  # documented with their 429 (ops/contract.py)
 access_log = logging.getLogger(ACCESS_LOGGER)
 
@@ -156,9 +158,10 @@ class OpsMiddleware:
                 if is_ask:
                     self.metrics.record_ask(self._ask_outcome(status, state["body"]),
                                             elapsed if status == 200 else None)
-            access_log.info("%s %s %d", method, path, status, extra={
-                "method": method, "path": path, "status": status, "duration_ms": round(elapsed * 1000, 1),
-                "client_ip": ip})
+            line = {"method": method, "path": path, "status": status, "duration_ms": round(elapsed * 1000, 1)}
+            if not path.startswith(PRIVATE_PATHS):  # who reported something is nobody's business
+                line["client_ip"] = ip
+            access_log.info("%s %s %d", method, path, status, extra=line)
             request_id_var.reset(token)
 
     @staticmethod

@@ -34,6 +34,11 @@ class MemoryCounter:
             self._counts[(key, window)] = count
             return count
 
+    async def peek(self, key: str, window: int) -> int:
+        """The count so far, without adding a hit."""
+        with self._lock:
+            return self._counts.get((key, window), 0)
+
 
 class RedisCounter:
     """INCR + EXPIRE on a shared Redis; an unreachable Redis lets requests through (logged)."""
@@ -58,6 +63,13 @@ class RedisCounter:
             if now - self._warned_at > 30:
                 self._warned_at = now
                 log.warning("rate-limit store unreachable (%s); not limiting", exc.__class__.__name__)
+            return 0
+
+    async def peek(self, key: str, window: int) -> int:
+        """The count so far, without adding a hit (0 when Redis does not answer)."""
+        try:
+            return int(await self._client.get(f"{self._prefix}{key}:{window}") or 0)
+        except Exception:
             return 0
 
     async def close(self) -> None:

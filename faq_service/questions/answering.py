@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faq_service.faqs.models import FaqEntry
+from faq_service.faqs.placeholders import fill
 from faq_service.questions import service as questions
 from faq_service.questions.schemas import AskIn, AskOut, Suggestion
 from faq_service.retrieval.service import Decision
@@ -32,6 +33,7 @@ class AskJob:
     decision: Decision
     started: float       # perf_counter() when the request came in: the logged latency
     secret_key: str      # for the session id's keyed hash
+    fill_values: dict    # the settings' values an answer may name (faqs/placeholders.py)
 
     @property
     def entry_ids(self) -> set[int]:
@@ -67,7 +69,7 @@ class AskJob:
             s.add(row)
         return lambda: AskOut(
             answered=entry is not None, outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
-            answer=entry.text("answer", answer_lang) if entry else None,
+            answer=fill(entry.text("answer", answer_lang), self.fill_values) if entry else None,
             faq_id=entry.id if entry else None,
             matched_question=entry.text("question", answer_lang) if entry else None,
             answer_lang=answer_lang, source_url=entry.source_url if entry else None,

@@ -38,6 +38,8 @@ def figures_view(s, period: Period) -> dict:
                months=[{"month": m.month.isoformat(), "asked": m.asked, "answered": m.answered}
                        for m in f.months],
                top_unanswered=[{"question": q, "count": n} for q, n in f.top_unanswered])
+    if f.complaints is not None:
+        out["complaints"]["ack_in_time_pct"] = f.complaints.ack_in_time_pct
     return out
 
 
@@ -55,7 +57,7 @@ def download(data: bytes, period: Period, fmt: str, inline: bool = False) -> Res
 @router.get("/reports/figures", openapi_extra=role_extra("viewer"))
 def report_figures(fy: int = Query(..., ge=2400, le=2700), half: int = Query(..., ge=1, le=2),
                    user: CurrentUser = Depends(require_role("viewer")), run: SessionRunner = Depends(session_runner)) -> dict:
-    """The automatic figures of a period (question log and knowledge base)."""
+    """The automatic figures of a period (question log, knowledge base and complaint counts)."""
     return run.here(figures_view, period_of(fy, half))
 
 

@@ -9,6 +9,7 @@ import yaml
 from pythainlp.util import thai_strftime
 
 from faq_service.measures.periods import Period, as_bangkok
+from faq_service.reports import complaint_text
 from faq_service.reports.figures import Figures
 
 LANGS = ("th", "en")
@@ -92,7 +93,7 @@ FIGURE_ITEMS = {
     "E7": ("asked", "channels", "entries"),
     "E8": ("feedback",),
     "E9": ("asked", "outcomes", "latency", "clusters"),
-    "E10": ("complaints",),
+    "E10": ("complaints", "complaint_records"),
     "E11": ("eservice", "improved"),
     "E12": ("eservice", "improved"),
 }
@@ -131,6 +132,8 @@ def figure_lines(fig: Figures, item_codes: list[str], lang: str) -> list[str]:
                          if fig.clusters_tracked else t["fig_clusters_untracked"])
         elif kind == "complaints":
             lines.append(t["fig_complaints"].format(n=_num(fig.complaint_questions)))
+        elif kind == "complaint_records":
+            lines += complaint_text.figure_lines(fig.complaints, t)
         elif kind == "eservice":
             args = dict(n=_num(fig.asked), channels=len(fig.by_channel))
             lines.append(t["fig_eservice"].format(since=date_short(fig.first_question_at, lang), **args)
@@ -138,3 +141,8 @@ def figure_lines(fig: Figures, item_codes: list[str], lang: str) -> list[str]:
         elif kind == "improved":
             lines.append(t["fig_improved"].format(n=_num(fig.entries_improved)))
     return lines
+
+
+def proposal_lines(fig: Figures, item_codes: list[str], lang: str) -> list[str]:
+    """Result text proposed from the period's complaint records for E10, I11 and I13–15."""
+    return complaint_text.proposal_lines(fig.complaints, item_codes, texts(lang))

@@ -1,4 +1,5 @@
-"""Automatic figures of a half-year period, from the question log and the knowledge base.
+"""Automatic figures of a half-year period, from the question log, the knowledge base and the complaint
+records (complaints/statistics.py, the same figures as the public statistics page).
 
 Everything is aggregated in SQL (one GROUP BY pass over the period's question_log rows, plus a median
 and a top-N query), so the cost depends on the index range scan, not on Python loops over rows.
@@ -13,6 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import Engine, case, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
+from faq_service.complaints import statistics as complaint_statistics
+from faq_service.complaints.statistics import ComplaintStats
+from faq_service.core.settings import get_settings
 from faq_service.faqs.models import FaqEntry, FaqHistory
 from faq_service.core.db import as_utc
 from faq_service.measures.periods import Period
@@ -56,6 +60,7 @@ class Figures:
     entries_updated: int = 0
     entries_improved: int = 0  # entries that gained alternates or were drafted from unanswered questions
     first_question_at: datetime | None = None
+    complaints: ComplaintStats | None = None  # complaints received, answered and closed in the period
 
     def pct(self, outcome: str) -> float:
         return round(100.0 * self.by_outcome.get(outcome, 0) / self.asked, 1) if self.asked else 0.0
@@ -73,7 +78,9 @@ class Figures:
         return self.pct("declined")
 
 
-def compute(session: Session, period: Period) -> Figures:
+def compute(session: Session, period: Period, now: datetime | None = None, settings=None) -> Figures:
+    """`now`: the moment a complaint's acknowledgement deadline is judged at (default: now);
+    `settings`: the complaints service level and holiday file (default: the process's settings)."""
     fig = Figures(period)
     _question_log(session, period, fig)
     fig.median_latency_ms = median_latency(session, period)
@@ -82,6 +89,8 @@ def compute(session: Session, period: Period) -> Figures:
     _review(session, period, fig)
     first = session.scalar(select(func.min(QuestionLog.asked_at)))
     fig.first_question_at = as_utc(first) if first else None
+    fig.complaints = complaint_statistics.compute_for(session, period.start, period.end, settings or get_settings(),
+                                                      now)
     return fig
 
 

@@ -1,4 +1,5 @@
-"""Rendering the report and the guide: HTML (Jinja2, printable), PDF (WeasyPrint) and XLSX (openpyxl)."""
+"""Rendering the report and the guide: HTML (Jinja2, printable), PDF (headless Chromium, pdf.py) and
+XLSX (openpyxl)."""
 from __future__ import annotations
 
 import io
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from faq_service.reports import charts, content
+from faq_service.reports import charts, complaint_text, content, pdf
 from faq_service.reports.report import Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,6 +23,7 @@ def report_html(report: Report) -> str:
     lang, fig = report.lang, report.figures
     return _env.get_template("report.html").render(
         r=report, t=report.t, lang=lang, fig=fig, charts=charts.all_charts(fig, lang),
+        complaints=complaint_text.section(fig.complaints, report.t),
         title=content.period_title(report.period, lang),
         range_long=content.period_range(report.period, lang, long=True),
         range_short=content.period_range(report.period, lang, long=False),
@@ -30,12 +32,7 @@ def report_html(report: Report) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported lazily: it loads pango
-
-    from faq_service.reports import pdftext
-
-    pdftext.install()
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return pdf.html_to_pdf(html)
 
 
 def report_pdf(report: Report) -> bytes:
@@ -75,7 +72,7 @@ def report_xlsx(report: Report) -> bytes:
                     steps = "\n".join(f"{s['n']}. {s['text']} [{s['status_label']}]"
                                       + (f" ({s['evidence']})" if s["evidence"] else "") for s in row.steps)
                     ws.append(["\n".join(f"{code} {text}" for code, text in row.items), "\n".join(row.measure),
-                               steps, "\n".join(row.followup), "\n".join(row.result + row.auto),
+                               steps, "\n".join(row.followup), "\n".join(row.result + row.auto + row.proposal),
                                "\n".join(row.obstacles)])
                     for c in range(1, 7):
                         ws.cell(ws.max_row, c).alignment = wrap
@@ -100,6 +97,11 @@ def report_xlsx(report: Report) -> bytes:
     fs.append([t["chart_topics"]])
     for text, n in fig.top_unanswered:
         fs.append([text, n])
+
+    cs = wb.create_sheet(t["sheet_complaints"])
+    for label, value in complaint_text.sheet_rows(fig.complaints, t):
+        cs.append([label, value])
+    cs.column_dimensions["A"].width = 60
 
     ms = wb.create_sheet(t["sheet_months"])
     ms.append([t["month"], t["questions"], t["answered"], t["answered_pct"]])

@@ -29,6 +29,7 @@ class Row:
     result: list[str]
     auto: list[str]
     obstacles: list[str]
+    proposal: list[str] = field(default_factory=list)  # result text proposed from the complaint records
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Report:
 
 def build(session: Session, period: Period, lang: str = "th", now: datetime | None = None) -> Report:
     t = content.texts(lang)
-    fig = compute(session, period)
+    fig = compute(session, period, now)
     names = measures.indicators(session)
     sections: list[StakeholderBlock] = []
     auto_head = t["auto_heading"].format(start=content.date_short(period.first_day, lang),
@@ -88,6 +89,7 @@ def build(session: Session, period: Period, lang: str = "th", now: datetime | No
         res = measures.result_for(m, period)
         pick = (lambda th, en: th) if lang == "th" else (lambda th, en: en or th)
         auto = content.figure_lines(fig, m.item_codes, lang)
+        proposal = content.proposal_lines(fig, m.item_codes, lang)
         steps = [{"n": s.position, "text": pick(s.text_th, s.text_en), "status": s.status,
                   "status_label": t[f"status_{s.status}"],
                   "evidence": t["evidence"].format(evidence=s.evidence) if s.evidence else ""}
@@ -102,5 +104,6 @@ def build(session: Session, period: Period, lang: str = "th", now: datetime | No
             measure=_lines(pick(m.measure_th, m.measure_en)), steps=steps, followup=followup,
             result=_lines(pick(res.result_th, res.result_en)) if res else [],
             auto=[auto_head, *auto] if auto else [],
-            obstacles=_lines(pick(res.obstacles_th, res.obstacles_en)) if res else []))
+            obstacles=_lines(pick(res.obstacles_th, res.obstacles_en)) if res else [],
+            proposal=[t["proposal_heading"], *proposal] if proposal else []))
     return Report(period, lang, fig, sections, now or utcnow(), t)

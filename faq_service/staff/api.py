@@ -38,6 +38,7 @@ class UserOut(BaseModel):
     username: str
     role: Role
     active: bool
+    complaints_officer: bool = Field(description="may read and handle complaints (outside the role ladder)")
     created_at: Timestamp
 
 
@@ -52,6 +53,7 @@ class UserPatch(RequestBody):
     active: bool | None = None
     password: str | None = Field(None, min_length=staff.MIN_PASSWORD, max_length=1000,
                                  description="a new password (the account's tokens stop working)")
+    complaints_officer: bool | None = Field(None, description="grant (true) or revoke (false); audited")
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}, 503: {}},
@@ -101,7 +103,8 @@ def create_user(body: UserIn, user: CurrentUser = Depends(require_role("admin"))
 @router.patch("/users/{username}", response_model=UserOut, openapi_extra=role_extra("admin"))
 def update_user(body: UserPatch, username: str = Path(max_length=80), user: CurrentUser = Depends(require_role("admin")),
                 run: SessionRunner = Depends(session_runner)):
-    return run.here(lambda s: _user_out(staff.update_user(s, user, username, body.role, body.active, body.password)))
+    return run.here(lambda s: _user_out(staff.update_user(s, user, username, body.role, body.active, body.password,
+                                                            body.complaints_officer)))
 
 
 @router.get("/audit", openapi_extra=role_extra("admin"))

@@ -35,8 +35,9 @@ async def users_change(request: Request, user: CurrentUser = Depends(page_user("
             staff.create_user(s, user, username, str(form.get("password") or ""), str(form.get("role") or ""))
         else:
             active = {"yes": True, "no": False}.get(str(form.get("active") or ""))
+            officer = {"yes": True, "no": False}.get(str(form.get("complaints_officer") or ""))
             staff.update_user(s, user, username, str(form.get("role") or "") or None, active,
-                              str(form.get("password") or "") or None)
+                              str(form.get("password") or "") or None, officer)
 
     try:
         await state.db.run(change)

@@ -15,6 +15,7 @@ from faq_service.core.auth.models import ROLES, StaffAudit, StaffUser
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 MIN_PASSWORD = 10
+OFFICER_AUDIT = "user.complaints_officer"  # granting or revoking the complaints-officer flag
 
 
 class StaffError(ValueError):
@@ -55,7 +56,8 @@ def create_user(session: Session, actor, username: str, password: str, role: str
 
 
 def update_user(session: Session, actor, username: str, role: str | None = None,
-                active: bool | None = None, password: str | None = None) -> StaffUser:
+                active: bool | None = None, password: str | None = None,
+                complaints_officer: bool | None = None) -> StaffUser:
     user = get_user(session, username)
     if user is None:
         raise LookupError(f"no user {username!r}")
@@ -77,7 +79,18 @@ def update_user(session: Session, actor, username: str, role: str | None = None,
     if changes:
         user.updated_at = utcnow()
         audit(session, actor, "user.update", username, changes)
+    if complaints_officer is not None and complaints_officer != user.complaints_officer:
+        # An action of its own: the complaints desk shows every officer these grants and revocations.
+        user.complaints_officer = complaints_officer
+        user.updated_at = utcnow()
+        audit(session, actor, OFFICER_AUDIT, username, {"complaints_officer": complaints_officer})
     return user
+
+
+def complaints_officers(session: Session) -> list[StaffUser]:
+    """The active accounts holding the complaints-officer flag."""
+    return list(session.scalars(select(StaffUser).where(StaffUser.complaints_officer.is_(True),
+                                                        StaffUser.active.is_(True)).order_by(StaffUser.username)))
 
 
 def list_users(session: Session) -> list[StaffUser]:

@@ -1,5 +1,5 @@
-"""A small question log and knowledge-base history whose report figures are computed by hand
-(see test_figures.py). Times are written in Bangkok time and stored in UTC."""
+"""A small question log, knowledge-base history and set of complaints whose report figures are computed
+by hand (see test_figures.py). Times are written in Bangkok time and stored in UTC."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
 
+from faq_service.complaints.models import Complaint
 from faq_service.faqs.models import FaqEntry, FaqHistory
 from faq_service.questions.models import QuestionLog
 from faq_service.review.models import ReviewCluster
@@ -32,7 +33,7 @@ def _entry(s, key, category, history):
 
 def load(db) -> dict[str, int]:
     with db.session() as s:
-        for model in (QuestionLog, ReviewCluster, FaqHistory, FaqEntry):
+        for model in (QuestionLog, ReviewCluster, FaqHistory, FaqEntry, Complaint):
             s.execute(delete(model))
         a = _entry(s, "t-a", "about", [("create", bkk(2019, 9, 1), "published"),
                                       ("update", bkk(2019, 11, 1), "published")])
@@ -69,4 +70,43 @@ def load(db) -> dict[str, int]:
             ReviewCluster(signature="c4", member_ids=[], size=4, status="drafted", faq_id=b.id,
                           created_at=bkk(2019, 10, 5), resolved_at=bkk(2020, 3, 31, 23, 0)),
         ])
+        complaints(s)
         return {"a": a.id, "b": b.id, "c": c.id, "d": d.id}
+
+
+def _complaint(s, n, kind, mode, channel, received, acknowledged=None, closed=None, outcome=None, status=None):
+    """Only the plain columns matter to the figures; the content columns hold a placeholder."""
+    s.add(Complaint(tracking_code=f"TC-TEST-0000-{n:04d}", secret_hash="0" * 64, kind=kind, mode=mode,
+                    channel=channel, lang="th", status=status or ("closed" if closed else "acknowledged"
+                                                                  if acknowledged else "received"),
+                    outcome=outcome, description_enc=b"-", received_at=received, acknowledged_at=acknowledged,
+                    closed_at=closed, updated_at=closed or acknowledged or received,
+                    recorded_by="officer1" if channel in ("phone", "letter", "email", "walk_in") else None))
+
+
+def complaints(s) -> None:
+    """Acknowledge within 3 working days (the settings' default), weekends off; the settings' holiday
+    file is empty, so 1 Jan 2020 (a Wednesday) is a working day unless a test passes it as a holiday.
+    FY2563 H1 = 1 Oct 2019 – 31 Mar 2020; H2 = 1 Apr – 30 Sep 2020 (Bangkok)."""
+    # c1 Tue → acknowledged Fri (the 3rd working day: in time); closed 20.0 days later
+    _complaint(s, 1, "corruption", "confidential", "web", bkk(2019, 10, 1, 9, 0), bkk(2019, 10, 4, 16, 0),
+               bkk(2019, 10, 21, 9, 0), "substantiated")
+    # c2 Fri 06:00 Bangkok (still Thursday in UTC) → acknowledged Wed: in time only in Bangkok days
+    _complaint(s, 2, "corruption", "named", "chat", bkk(2019, 10, 4, 6, 0), bkk(2019, 10, 9, 10, 0),
+               status="in_review")
+    # c3 Tue 31 Dec 23:30 → closed (unacknowledged) Mon 6 Jan: late, in time if 1 Jan is a holiday; 5.4 days
+    _complaint(s, 3, "procurement", "confidential", "web", bkk(2019, 12, 31, 23, 30), None,
+               bkk(2020, 1, 6, 10, 0), "outside_remit")
+    # c4 the last minute of H1, never acknowledged: pending until the end of Fri 3 Apr, overdue after
+    _complaint(s, 4, "personnel", "named", "phone", bkk(2020, 3, 31, 23, 59))
+    # c5 Fri → acknowledged Thu (late); closed in H2, 147.0 days later
+    _complaint(s, 5, "service", "confidential", "web", bkk(2019, 11, 15, 10, 0), bkk(2019, 11, 21, 11, 0),
+               bkk(2020, 4, 10, 10, 0), "not_substantiated")
+    # c6 received in FY2562 (the minute before H1), closed in H1 10.0 days later
+    _complaint(s, 6, "corruption", "confidential", "web", bkk(2019, 9, 30, 23, 59), bkk(2019, 10, 1, 9, 0),
+               bkk(2019, 10, 10, 23, 59), "not_substantiated")
+    # c7 the first instant of H2, never acknowledged
+    _complaint(s, 7, "other", "confidential", "line", bkk(2020, 4, 1, 0, 0))
+    # c8 H2: acknowledged the next day, withdrawn 4.0 days after receipt
+    _complaint(s, 8, "personnel", "confidential", "web", bkk(2020, 4, 2, 9, 0), bkk(2020, 4, 3, 9, 0),
+               bkk(2020, 4, 6, 9, 0), "withdrawn")

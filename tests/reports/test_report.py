@@ -30,23 +30,29 @@ COLUMNS = ["ประเด็น", "มาตรการ", "ขั้นตอ
 THAMTOB = REPO_ROOT / ".venv" / "bin" / "thamtob"
 
 
-THAI_MARKS = re.compile("[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]+")
+# Phrases a Thai reader searches the report for; both are column headings of every table.
+SEARCHED = ("ขั้นตอนดำเนินการ", "ผลการดำเนินการ")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def squash(text: str) -> str:
-    """Compare text as pdftotext gives it: no spaces or line breaks, ำ as ํ + า (NFKC), and without the
-    marks above and below the line (pdftotext places a raised tone mark by position, sometimes after
-    the next consonant); the consonants and vowels on the line must all be there, in order."""
-    return THAI_MARKS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    """Compare text as pdftotext gives it: ำ as ํ + า (NFKC) and no spaces or line breaks (a table cell
+    wraps its lines where the browser broke them). Every letter, vowel and tone mark must be there."""
+    return re.sub(r"\s+", "", nfkc(text))
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def pdf_text(pdf: bytes, tmp_path: Path, raw: bool = False) -> str:
+    """pdftotext's text: by default in reading order as it guesses it from the layout; with raw, in the
+    order the page draws it (cell by cell), which keeps each table cell's lines together."""
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is missing: run `make setup-report` (poppler-utils)")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +128,7 @@ def test_pdf_contains_the_table_rows(seeded, tmp_path):
         rep = build(s, Period(2563, 1), "th")
     pdf = render_report(rep, "pdf")
     assert pdf[:5] == b"%PDF-"
-    text = squash(pdf_text(pdf, tmp_path))
+    text = squash(pdf_text(pdf, tmp_path, raw=True))
     for col in COLUMNS:
         assert squash(col) in text, col
     for m in SEED_DOC["measures"]:
@@ -134,6 +140,44 @@ def test_pdf_contains_the_table_rows(seeded, tmp_path):
         assert squash(m["results"][0]["result"]["th"].splitlines()[0])[:30] in text, m["key"]
     assert squash("คำถามเกี่ยวกับช่องทางร้องเรียน 3 คำถาม") in text
     assert squash("1 ตุลาคม 2562 – 31 มีนาคม 2563") in text
+
+
+def test_pdf_thai_text_is_searchable_and_complete(seeded, tmp_path):
+    """What a Thai reader's search and copy get from the PDF: pdftotext's text, after NFKC, holds each
+    phrase exactly — every consonant, vowel and tone mark, in order, no space or break inside (WeasyPrint
+    gave "ขัน\\n้ ตอนดําเนิ นการ" for ขั้นตอนดำเนินการ: reports/pdf.py)."""
+    with seeded.session() as s:
+        rep = build(s, Period(2563, 1), "th")
+    pdf = render_report(rep, "pdf")
+    text = nfkc(pdf_text(pdf, tmp_path))
+    for phrase in SEARCHED:
+        assert nfkc(phrase) in text, phrase
+    # stacked marks (ผู้, ำ) and marks over the tall ป and ฝ, where a shifted glyph used to split the word
+    for phrase in ("ผู้อำนวยการ", "ปัญหา/อุปสรรค", "ประจำปีงบประมาณ 2563", "ฝ่ายตรวจสอบภายใน"):
+        assert nfkc(phrase) in text, phrase
+    raw = squash(pdf_text(pdf, tmp_path, raw=True))
+    assert squash("เรื่องร้องเรียนในรอบรายงาน") in raw
+    assert squash("ในรอบรายงานนี้ได้รับเรื่องร้องเรียนการทุจริต 2 เรื่อง (เปิดเผยชื่อ 1 แจ้งแบบลับ 1)") in raw
+
+
+def test_report_proposes_complaint_results(seeded):
+    with seeded.session() as s:
+        rep = build(s, Period(2563, 1), "th")
+        en = build(s, Period(2563, 2), "en")
+    rows = {r.key: r for r in rep.rows}
+    e10 = rows["fy2563-2.1-e10"]
+    assert e10.proposal[0].startswith("ข้อความผลการดำเนินการที่ระบบเสนอ")
+    assert e10.proposal[1].startswith("ในรอบรายงานนี้ได้รับเรื่องร้องเรียนการทุจริต 2 เรื่อง")
+    assert "เรื่องร้องเรียนที่ได้รับ 5 เรื่อง" in " ".join(e10.auto)
+    assert rows["fy2563-1.1-i11"].proposal[1].startswith("ในรอบรายงานนี้ได้รับเรื่องร้องเรียนเรื่องการจัดซื้อจัดจ้าง 1")
+    assert len(rows["fy2563-1.2-i13-i15"].proposal) == 2  # heading + personnel, once for I13–I15
+    assert all(not r.proposal for k, r in rows.items() if k not in ("fy2563-2.1-e10", "fy2563-1.1-i11",
+                                                                    "fy2563-1.2-i13-i15"))
+    assert next(r for r in en.rows if r.key == "fy2563-2.1-e10").proposal[1] == (
+        "No corruption complaint was received in the period.")
+    html = render_report(en, "html").decode("utf-8")
+    assert 'id="complaints"' in html and "Complaints in this period" in html
+    assert "No corruption complaint was received in the period." in html
 
 
 def test_html_and_xlsx(seeded):
@@ -151,6 +195,12 @@ def test_html_and_xlsx(seeded):
     assert any(c.startswith("E10 ") for c in cells)
     figures = {r[0].value: r[1].value for r in wb["ตัวเลข"].iter_rows() if r[0].value}
     assert figures["คำถามทั้งหมด"] == 6 and figures["channel:web"] == 3
+    complaints = {r[0].value: r[1].value for r in wb["เรื่องร้องเรียน"].iter_rows() if r[0].value}
+    assert complaints["เรื่องที่ได้รับ"] == 5 and complaints["ยุติเรื่องในรอบ"] == 3
+    assert complaints["แยกตามประเภทเรื่อง: การทุจริต/ประพฤติมิชอบ"] == 2
+    assert complaints["ระยะเวลาจนยุติเรื่อง (มัธยฐาน) (วัน)"] == 10.0
+    assert any("ในรอบรายงานนี้ได้รับเรื่องร้องเรียนการทุจริต 2 เรื่อง" in c for c in cells)
+    assert 'id="complaints"' in html
     assert [r[1].value for r in wb["รายเดือน"].iter_rows(min_row=2, max_row=7)] == [2, 0, 1, 1, 1, 1]
 
 

@@ -88,5 +88,6 @@ def test_nightly_backup_runs_pg_dump(compose):
 
 def test_env_example_names_every_required_secret():
     text = ENV_EXAMPLE.read_text()
-    for name in ("POSTGRES_PASSWORD", "THAMTOB_SERVICE_TOKEN", "THAMTOB_SECRET_KEY", "PUBLIC_HOST"):
+    for name in ("POSTGRES_PASSWORD", "THAMTOB_SERVICE_TOKEN", "THAMTOB_SECRET_KEY", "THAMTOB_COMPLAINTS_KEY",
+                 "PUBLIC_HOST"):
         assert re.search(rf"^{name}=", text, re.M), name

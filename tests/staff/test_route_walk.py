@@ -6,6 +6,7 @@ import re
 
 import httpx
 
+from faq_service.core.auth.deps import COMPLAINTS_OFFICER
 from faq_service.core.auth.models import ROLES
 
 PUBLIC = {("post", "/api/v1/staff/token")}
@@ -30,13 +31,18 @@ def test_every_staff_route_needs_a_login_and_the_right_role(staff_service):
     for method, path, role in routes:
         if (method, path) in PUBLIC:
             continue
-        assert role in ROLES, f"{method.upper()} {path} does not declare x-required-role"
+        assert role in ROLES or role == COMPLAINTS_OFFICER, f"{method.upper()} {path} does not declare x-required-role"
         concrete = re.sub(r"\{[^}]+\}", "1", path)
         anonymous = httpx.request(method, staff_service.url + concrete, json={}, timeout=30)
         assert anonymous.status_code == 401, (method, path, anonymous.status_code)
         garbage = httpx.request(method, staff_service.url + concrete, json={}, timeout=30,
                                 headers={"Authorization": "Bearer not-a-token"})
         assert garbage.status_code == 401, (method, path)
+        if role == COMPLAINTS_OFFICER:  # outside the ladder: even the admin is refused (tests/complaints)
+            with staff_service.client("admin") as admin:
+                denied = admin.request(method, concrete, json={})
+                assert denied.status_code == 403, (method, path, "admin", denied.status_code)
+            continue
         rank = ROLES.index(role)
         if rank == 0:
             continue

@@ -1,7 +1,8 @@
 """Who is calling: the staff session cookie or `Authorization: Bearer <token>`.
 
 `require_role(role)` is the dependency every staff route uses: 401 without a valid login, 403 when
-the account's role is below `role` (admin ⊃ reviewer ⊃ editor ⊃ viewer). A cookie-authenticated
+the account's role is below `role` (admin ⊃ reviewer ⊃ editor ⊃ viewer). Complaints officers are a
+flag outside that ladder (`require_complaints_officer`): no role, admin included, implies it. A cookie-authenticated
 request that changes something (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token,
 as the form field `csrf_token` or the header `X-CSRF-Token`; a missing or wrong token → 403.
 """
@@ -19,6 +20,7 @@ from faq_service.core.auth.models import ROLES, StaffUser, role_rank
 from faq_service.core.errors import may_answer
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+COMPLAINTS_OFFICER = "complaints_officer"  # the flag's name where a role name is expected (navigation, OpenAPI)
 # Documents the staff API's authentication in the OpenAPI (read by current_user, as is the console cookie).
 STAFF_BEARER = HTTPBearer(scheme_name="StaffBearer", auto_error=False,
                           description="a token from POST /api/v1/staff/token")
@@ -31,8 +33,12 @@ class CurrentUser:
     role: str
     via: str                 # "session" or "bearer"
     csrf_token: str | None   # for forms on pages (session logins only)
+    complaints_officer: bool = False
 
     def has(self, role: str) -> bool:
+        """A role of the ladder, or COMPLAINTS_OFFICER: the flag alone, whatever the role."""
+        if role == COMPLAINTS_OFFICER:
+            return self.complaints_officer
         return role_rank(self.role) >= role_rank(role)
 
 
@@ -67,7 +73,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if user is None:
         return None
     csrf = security.csrf_for(secret, payload["sid"]) if via == "session" else None
-    found = CurrentUser(user.id, user.username, user.role, via, csrf)
+    found = CurrentUser(user.id, user.username, user.role, via, csrf, bool(user.complaints_officer))
     request.state.staff_user = found
     return found
 
@@ -102,6 +108,21 @@ def require_role(role: str):
     dependency.__name__ = f"require_{role}"
     dependency.required_role = role  # type: ignore[attr-defined]
     return dependency
+
+
+async def require_complaints_officer(request: Request) -> CurrentUser:
+    """Like require_role, for the complaints-officer flag: 401 without a login, 403 without the flag
+    (an admin without it included), and the CSRF check for cookie sessions."""
+    user = await current_user(request)
+    if user is None:
+        raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
+    if not user.complaints_officer:
+        raise HTTPException(403, "this needs a complaints officer")
+    await _check_csrf(request, user)
+    return user
+
+
+require_complaints_officer.required_role = COMPLAINTS_OFFICER  # type: ignore[attr-defined]
 
 
 def role_extra(role: str) -> dict:

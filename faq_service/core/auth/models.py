@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy import JSON, Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
@@ -26,6 +26,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Raised on a password change or deactivation: every token issued before stops working.
     token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Outside the role ladder: only complaints officers see complaint content (admin alone does not).
+    complaints_officer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
