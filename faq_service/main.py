@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         found = {"database": db_ok, "index": state.knowledge.ready.is_set(), "entries": len(state.knowledge.index)}
         if db_ok and found["index"]:
             return JSONResponse(found)
-        return error_response(503, "not ready", "unavailable", extra=found, detail="not ready")
+        return error_response(503, "not ready", extra=found)
 
     for domain in DOMAINS:
         domain.install(app, settings)

@@ -9,14 +9,18 @@ renders with everything base.html needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
+
+from faq_service.core.db import as_utc
 
 CONSOLE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = CONSOLE_DIR / "templates"
@@ -27,6 +31,18 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def bangkok(moment: datetime | None) -> str:
+    """A stored (UTC) time as the console shows it: Bangkok time, to the minute (`{{ r.at|bangkok }}`).
+    The API and the exports keep RFC 3339 in UTC."""
+    if moment is None:
+        return ""
+    return as_utc(moment).astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["bangkok"] = bangkok
 _dirs: list[str] = [str(TEMPLATES_DIR)]
 
 

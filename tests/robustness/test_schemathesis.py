@@ -9,7 +9,7 @@ documented constraint at its boundaries, valid and invalid), the fuzzing phase a
 infers from the schemas). Settings: tests/robustness/schemathesis.toml (fixed seed, no state kept
 between runs); examples per operation and stateful steps are bounded there and below.
 
-Runs: the public API (all but /api/v1/staff, with the service token, so that /api/v1/questions is tried
+The database has the sample knowledge base, the ITA measures and an admin. Runs: the public API (all but /api/v1/staff, with the service token, so that /api/v1/questions is tried
 past its 401) and the staff API (a bearer token of an admin made with `thamtob staff create-admin`).
 Creating and editing accounts runs last, on its own, with a fresh token: an edit of the admin's own
 account (whose name that run never sees) would rightly end its token. Together the runs cover every operation of the OpenAPI, so a
@@ -52,6 +52,10 @@ def service(request, tmp_path_factory, postgres_dbs, artifacts_dir):
     url = new_database_url(request.param, tmp_path_factory.mktemp(f"st-{request.param}"), postgres_dbs)
     made = create_admin(url, ADMIN, ADMIN_PASSWORD)
     assert made.returncode == 0, made.stdout + made.stderr
+    # The ITA measures, so that the measures and report operations have data to work on.
+    done = subprocess.run([str(VENV_BIN / "thamtob"), "measures", "import"], cwd=REPO, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "DATABASE_URL": url})
+    assert done.returncode == 0, done.stdout + done.stderr
     proc = start_faq_service(artifacts_dir / f"logs-schemathesis-{request.param}", url, deadline=300, extra_env={
         # Limits are tested elsewhere; here they would only turn generated cases into 429s.
         "THAMTOB_RATE_LIMIT_SESSION": "0", "THAMTOB_RATE_LIMIT_IP": "0",

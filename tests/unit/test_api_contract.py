@@ -157,3 +157,29 @@ def test_a_row_written_naive_before_reads_back_in_utc(sqlite_db):
     with sqlite_db.session() as s:
         at = s.get(Stamp, 2).at
     assert at.tzinfo is not None and rfc3339(at) == "2026-01-02T03:04:05Z"
+
+
+def test_pages_show_stored_times_in_bangkok_time():
+    from faq_service.console.render import bangkok
+
+    assert bangkok(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)) == "2026-11-25 10:00"
+    assert bangkok(datetime(2026, 11, 25, 3, 0)) == "2026-11-25 10:00"  # naive: UTC, as stored
+    assert bangkok(None) == ""
+
+
+def test_readyz_answers_503_with_the_error_body_when_not_ready(tmp_path):
+    """A database that is down or an index still loading: 503, the error body and the three fields."""
+    import threading
+    from types import SimpleNamespace
+
+    from fastapi.testclient import TestClient
+
+    app = create_app()  # its lifespan does not run: the state is made here
+    app.state.thamtob = SimpleNamespace(db=Database(f"sqlite:///{tmp_path / 'ready.db'}"),
+                                        knowledge=SimpleNamespace(ready=threading.Event(), index=[]))
+    r = TestClient(app).get("/readyz")
+    body = r.json()
+    assert r.status_code == 503 and body["message"] and body["message_th"], body
+    assert body["database"] is True and body["index"] is False and body["entries"] == 0
+    app.state.thamtob.knowledge.ready.set()
+    assert TestClient(app).get("/readyz").json() == {"database": True, "index": True, "entries": 0}
