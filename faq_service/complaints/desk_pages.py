@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -23,7 +23,8 @@ from faq_service.complaints.models import CHANNELS, KINDS, MODES, OUTCOMES, STAT
 from faq_service.complaints.workdays import TZ, as_utc
 from faq_service.console.render import DomainTexts, page, register_nav, register_template_dir, request_lang, see_other
 from faq_service.core import messages
-from faq_service.core.auth.deps import COMPLAINTS_OFFICER, CurrentUser, require_complaints_officer
+from faq_service.console.login import page_user
+from faq_service.core.auth.deps import COMPLAINTS_OFFICER, CurrentUser
 from faq_service.core.deps import AppState, app_state
 from faq_service.core.errors import ConflictError, Refusal
 
@@ -36,16 +37,8 @@ FLASHES = ("flash_acknowledge", "flash_review", "flash_refer", "flash_close", "f
 pages = APIRouter(prefix="/console", include_in_schema=False)
 
 
-async def officer_page_user(request: Request) -> CurrentUser:
-    """require_complaints_officer for pages: a visitor without a login goes to the login page."""
-    try:
-        return await require_complaints_officer(request)
-    except HTTPException as exc:
-        if exc.status_code == 401:
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            raise HTTPException(303, "login required",
-                                headers={"Location": "/console/login?next=" + quote(target, safe="")})
-        raise
+# require_complaints_officer for pages: a visitor without a login goes to the login page.
+officer_page_user = page_user(COMPLAINTS_OFFICER)
 
 
 def local_time(moment: datetime | None) -> str:

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-import yaml
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from faq_service.complaints.models import KINDS, MODES, OUTCOMES, STATUSES
 from faq_service.complaints.service import LIMITS
 from faq_service.complaints.tokens import MAX_AGE_S, issue_form_token
+from faq_service.complaints.texts import load_page_texts
 from faq_service.core.deps import AppState, app_state
 
 HERE = Path(__file__).resolve().parent
@@ -53,20 +53,7 @@ def _label_keys() -> set[str]:
 
 @lru_cache(maxsize=1)
 def load_texts() -> dict[str, dict[str, str]]:
-    """Both languages' page texts; the same keys in each, every value a non-empty string."""
-    data = yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or any(not isinstance(data.get(lang), dict) for lang in LANGS):
-        raise ValueError(f"{TEXTS_PATH.name}: needs a mapping for each of {', '.join(LANGS)}")
-    differ = set(data["th"]) ^ set(data["en"])
-    if differ:
-        raise ValueError(f"{TEXTS_PATH.name}: keys differ between th and en: {sorted(differ)}")
-    missing = _label_keys() - set(data["th"])
-    if missing:
-        raise ValueError(f"{TEXTS_PATH.name}: labels missing: {sorted(missing)}")
-    empty = [f"{lang}.{k}" for lang in LANGS for k, v in data[lang].items() if not isinstance(v, str) or not v.strip()]
-    if empty:
-        raise ValueError(f"{TEXTS_PATH.name}: empty or non-text values: {empty}")
-    return {lang: dict(data[lang]) for lang in LANGS}
+    return load_page_texts(TEXTS_PATH, _label_keys())
 
 
 @dataclass(frozen=True)

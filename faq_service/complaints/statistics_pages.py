@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-import yaml
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -26,6 +25,7 @@ from pythainlp.util import thai_strftime
 
 from faq_service.complaints import statistics
 from faq_service.complaints.models import CHANNELS, KINDS, MODES, OUTCOMES
+from faq_service.complaints.texts import load_page_texts
 from faq_service.core.db import utcnow
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
 from faq_service.measures.periods import FiscalYear, Period
@@ -57,16 +57,7 @@ def _label_keys() -> set[str]:
 
 @lru_cache(maxsize=1)
 def load_texts() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or any(not isinstance(data.get(lang), dict) for lang in LANGS):
-        raise ValueError(f"{TEXTS_PATH.name}: needs a mapping for each of {', '.join(LANGS)}")
-    differ = set(data["th"]) ^ set(data["en"])
-    if differ:
-        raise ValueError(f"{TEXTS_PATH.name}: keys differ between th and en: {sorted(differ)}")
-    missing = _label_keys() - set(data["th"])
-    if missing:
-        raise ValueError(f"{TEXTS_PATH.name}: labels missing: {sorted(missing)}")
-    return {lang: {k: str(v) for k, v in data[lang].items()} for lang in LANGS}
+    return load_page_texts(TEXTS_PATH, _label_keys())
 
 
 @lru_cache(maxsize=1)

@@ -303,8 +303,9 @@ def test_a_complaint_taken_by_phone_is_recorded_and_announced(desk):
                                                            "description": "a letter came", "name": "dropped"})
         assert r.status_code == 201 and set(r.json()) == {"id", "tracking_code", "secret"}
         assert officer.get(f"/api/v1/staff/complaints/{r.json()['id']}").json()["name"] is None
-        bad = officer.post("/api/v1/staff/complaints", data={"kind": "other", "mode": "confidential", "channel": "web",
-                                                             "description": "not an officer's channel"})
+        bad = officer.post("/api/v1/staff/complaints", data={"mode": "confidential", "channel": "web",
+                                                             "description": "not an officer's channel"},
+                           files=[("kind", (None, "other"))])  # multipart, as the route takes it
         assert bad.status_code == 422
 
 
