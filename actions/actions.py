@@ -8,7 +8,12 @@ only choose which response to send and fill in the data that comes from the FAQ 
   contact channels. Service down → the contact channels within the time budget, and the question is
   queued on disk for the question log (outcome `unavailable`).
 - action_feedback: affirm/deny → POST /api/v1/feedback for the answer shown (button or typed yes/no).
-- action_log_handled_turn: turns Rasa answers itself → POST /api/v1/questions, outcome handled_by_bot.
+Every reply of action_answer_faq ends with a machine-readable part, a message holding only
+`custom: {"thamtob": {"outcome", "key", "log_id"}}` (pages and LINE ignore it; evaluations and
+integrations read what happened from it instead of parsing the text).
+Informational intents do not pre-empt the knowledge base: a wish to talk to a person is asked too, and
+only when the service has no confident answer does the bot list the contacts (the contact entry itself
+answers most such questions).
 Every question sent to faq_service carries its intent and, for the intents reports count, a neutral
 `topic` (actions/config.py TOPIC_BY_INTENT).
 A confidential turn (bot/confidential.py: a complaint intake or status check, or a message holding a
@@ -107,6 +112,24 @@ def format_updated(value: Any, lang: str) -> Optional[str]:
     return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
+OUTCOMES = ("answered", "partial", "suggested", "declined")
+
+
+def reply_part(outcome: str, key: Optional[str], log_id: Optional[int]) -> Dict[str, Any]:
+    """The machine-readable part of a reply that came from the FAQ service."""
+    return {"thamtob": {"outcome": outcome, "key": key, "log_id": log_id}}
+
+
+def outcome_of(result: Dict[str, Any]) -> str:
+    """The service's own outcome when it states one we know; else read from the answer's shape."""
+    stated = result.get("outcome")
+    if stated in OUTCOMES:
+        return stated
+    if result.get("answered") and result.get("answer"):
+        return "answered"
+    return "suggested" if result.get("suggestions") else "declined"
+
+
 def feedback_payload(intent: str, log_id: int) -> str:
     return "/" + intent + json.dumps({"log_id": log_id})
 
@@ -132,22 +155,6 @@ def log_record(tracker: Tracker, outcome: str, intent: Optional[str] = None) -> 
     if topic:
         record["topic"] = topic
     return record
-
-
-async def log_or_queue(record: Dict[str, Any]) -> None:
-    """POST the record to the question log now, or queue it on disk if the service is unavailable.
-    A record holding a tracking code is dropped: a code never goes beside a session id."""
-    if contains_tracking_code(record.get("question")):
-        logger.warning("a turn holding a tracking code was not logged")
-        return
-    try:
-        await client().log_question(record)
-    except FaqUnavailable as exc:
-        logger.warning("faq_service unavailable, queueing the question: %s", exc)
-        QUEUE.start_background()
-        QUEUE.enqueue(record)
-    except FaqRejected as exc:
-        logger.error("question log rejected the record: %s", exc)
 
 
 def pick(entry: Dict[str, Any], lang: str) -> Dict[str, Optional[str]]:
@@ -207,6 +214,7 @@ class ActionAnswerFaq(Action):
         except FaqRejected as exc:  # e.g. an empty question after normalising
             logger.warning("ask rejected: %s", exc)
             dispatcher.utter_message(response="utter_faq_declined")
+            dispatcher.utter_message(json_message=reply_part("declined", None, None))
             return [SlotSet("last_log_id", None)]
 
         log_id = as_int(result.get("log_id"))
@@ -228,18 +236,30 @@ class ActionAnswerFaq(Action):
                     payload_helpful=feedback_payload("affirm", log_id),
                     payload_not_helpful=feedback_payload("deny", log_id),
                 )
+            dispatcher.utter_message(json_message=reply_part("answered", result.get("key"), log_id))
             return [SlotSet("last_log_id", log_id)]
 
+        shown = self.not_answered(dispatcher, intent_name(tracker), result)
+        dispatcher.utter_message(json_message=reply_part(shown, None, log_id))
+        return [SlotSet("last_log_id", None)]
+
+    @staticmethod
+    def not_answered(dispatcher: CollectingDispatcher, intent: Optional[str], result: Dict[str, Any]) -> str:
+        """The reply when the service has no confident answer; returns the outcome the visitor got."""
         suggestions = [s for s in result.get("suggestions") or [] if s.get("faq_id") is not None]
-        if intent_name(tracker) == "out_of_scope":  # NLU and the FAQ service agree: a clean decline
+        if intent == "out_of_scope":  # NLU and the FAQ service agree: a clean decline
             dispatcher.utter_message(response="utter_out_of_scope")
-        elif suggestions:
+            return "declined"
+        if intent == "ask_human":  # no entry answers the wish itself: the ways to reach a person
+            dispatcher.utter_message(response="utter_human_contact")
+            return "declined"
+        if suggestions:
             buttons = [{"title": s.get("question") or str(s["faq_id"]),
                         "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
-        else:
-            dispatcher.utter_message(response="utter_faq_declined")
-        return [SlotSet("last_log_id", None)]
+            return "suggested"
+        dispatcher.utter_message(response="utter_faq_declined")
+        return "declined"
 
     @staticmethod
     def confidential(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:
@@ -263,6 +283,8 @@ class ActionAnswerFaq(Action):
             return [SlotSet("last_log_id", None)]
         utter_answer(dispatcher, lang, chosen["answer"], chosen["lang"],
                      format_updated((entry or {}).get("updated_at"), lang), (entry or {}).get("source_url"))
+        # A click on a suggestion is not a new question: no log row of its own.
+        dispatcher.utter_message(json_message=reply_part("answered", (entry or {}).get("key"), None))
         return [SlotSet("last_log_id", None)]
 
 
@@ -286,17 +308,4 @@ class ActionFeedback(Action):
         except (FaqUnavailable, FaqRejected) as exc:
             logger.warning("feedback for log %s not stored: %s", log_id, exc)
         dispatcher.utter_message(response="utter_feedback_thanks" if helpful else "utter_feedback_sorry")
-        return [SlotSet("last_log_id", None)]
-
-
-class ActionLogHandledTurn(Action):
-    """Logs a turn the bot answered itself (complaint channels, human contact, out of scope)."""
-
-    def name(self) -> Text:
-        return "action_log_handled_turn"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if user_text(tracker) and not confidential_turn(tracker):
-            await log_or_queue(log_record(tracker, "handled_by_bot"))
         return [SlotSet("last_log_id", None)]

@@ -276,6 +276,3 @@ def test_confidential_turns_never_reach_faq_service(monkeypatch, public_url):
     assert messages[0]["complaint_status_link"] == f"{public_url}/complaints/status?lang=en"
     in_form = tracker(SECRET, "ask_question", active_loop="complaint_mode_form")
     assert run(bot_actions.ActionAnswerFaq(), in_form)[1][0]["response"] == "utter_offer_report"
-    assert run(bot_actions.ActionLogHandledTurn(), tracker("I want to report", "report_wrongdoing")) == \
-        ([{"event": "slot", "timestamp": None, "name": "last_log_id", "value": None}], [])
-    asyncio.run(bot_actions.log_or_queue({"question": f"status {CODE}"}))  # dropped, not sent

@@ -51,7 +51,7 @@ class AskJob:
             sug = s.get(FaqEntry, hit.faq_id)
             if _shown(sug):
                 question = sug.text("question", _pick_lang(sug, lang))
-                suggestions.append(Suggestion(faq_id=sug.id, question=question, confidence=round(hit.score, 4)))
+                suggestions.append(Suggestion(faq_id=sug.id, key=sug.key, question=question, confidence=round(hit.score, 4)))
         outcome = "answered" if entry else ("suggested" if suggestions else "declined")
         confidence = round(min(max(decision.top.score, 0.0), 1.0), 4) if decision.top else 0.0
         answer_lang = _pick_lang(entry, lang) if entry else None
@@ -70,7 +70,7 @@ class AskJob:
         return lambda: AskOut(
             answered=entry is not None, outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
             answer=fill(entry.text("answer", answer_lang), self.fill_values) if entry else None,
-            faq_id=entry.id if entry else None,
+            faq_id=entry.id if entry else None, key=entry.key if entry else None,
             matched_question=entry.text("question", answer_lang) if entry else None,
             answer_lang=answer_lang, source_url=entry.source_url if entry else None,
             updated_at=entry.updated_at if entry else None, faq_version=entry.version if entry else None,

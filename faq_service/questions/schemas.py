@@ -31,6 +31,7 @@ class AskIn(RequestBody):
 
 class Suggestion(BaseModel):
     faq_id: int
+    key: str = Field(description="the entry's stable key (data/faq)")
     question: str
     confidence: float
 
@@ -39,6 +40,7 @@ class AskOut(BaseModel):
     answered: bool
     answer: str | None
     faq_id: int | None
+    key: str | None = Field(None, description="the answering entry's stable key (data/faq); null when not answered")
     matched_question: str | None
     confidence: float
     lang: Literal["th", "en"]
