@@ -60,6 +60,7 @@ class Reply:
     outcome: str                 # answered, partial, suggested, declined, or handled_by_bot
     key: str | None = None       # the answering entry
     offered: list[str] = field(default_factory=list)  # entries offered as one-click choices
+    said: str = ""               # the reply's first words, for reading per-question details
 
 
 def load_set(name: str) -> list[Item]:
@@ -81,10 +82,11 @@ def read_bot_reply(messages: list[dict], key_of: dict[int, str]) -> Reply:
             found = CHOICE.match(str(b.get("payload") or ""))
             if found and int(found.group(1)) in key_of:
                 offered.append(key_of[int(found.group(1))])
+    said = " ".join(m["text"] for m in messages if m.get("text"))[:80]
     if not parts:
-        return Reply("handled_by_bot", None, offered)
+        return Reply("handled_by_bot", None, offered, said)
     last = parts[-1]
-    return Reply(str(last.get("outcome")), last.get("key"), offered)
+    return Reply(str(last.get("outcome")), last.get("key"), offered, said)
 
 
 def read_ask_reply(body: dict) -> Reply:
@@ -176,8 +178,15 @@ def report(name: str, items: list[Item], bot: list[Reply], ask: list[Reply]) -> 
     return out
 
 
+def details(items: list[Item], bot: list[Reply], ask: list[Reply]) -> list[dict]:
+    """Per question, what each path gave (for studying tuning sets only)."""
+    return [{"id": i.id, "q": i.q, "expected": list(i.expected), "bot": vars(b), "ask": vars(a)}
+            for i, b, a in zip(items, bot, ask)]
+
+
 def main(sets: list[str] = typer.Option(list(TUNING_SETS), "--set", help="file names in bench/heldout"),
-         out: Path = typer.Option(None, help="also write the result as JSON here")) -> None:
+         out: Path = typer.Option(None, help="also write the result as JSON here"),
+         per_question: Path = typer.Option(None, help="tuning sets only: write each question's replies here")) -> None:
     loaded = {name: load_set(name) for name in sets}
     with tempfile.TemporaryDirectory() as tmp:
         stack = BotStack(Path(tmp), rasa_env={"WEBHOOK_RATE_SENDER": "off", "WEBHOOK_RATE_IP": "off"})
@@ -188,6 +197,10 @@ def main(sets: list[str] = typer.Option(list(TUNING_SETS), "--set", help="file n
                 bot, ask, bot_s, ask_s = asyncio.run(ask_all(stack, items))
                 results[name] = report(name, items, bot, ask)
                 results[name]["seconds"] = {"bot": round(bot_s, 1), "ask": round(ask_s, 1)}
+                if per_question:
+                    per_question.mkdir(parents=True, exist_ok=True)
+                    (per_question / f"{name}.json").write_text(
+                        json.dumps(details(items, bot, ask), indent=1, ensure_ascii=False), encoding="utf-8")
         finally:
             stack.stop_all()
     doc = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sets": results}

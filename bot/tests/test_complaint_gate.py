@@ -1,0 +1,80 @@
+"""ComplaintCueGate: a "report" or "status check" that names no complaint becomes a question."""
+import pytest
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.complaint_gate import ComplaintCueGate
+from bot.confidential import is_confidential
+
+
+def message(text, intent, confidence=1.0, ranking=None):
+    ranking = ranking or [{"name": intent, "confidence": confidence}, {"name": "ask_question", "confidence": 0.0}]
+    return Message({TEXT: text, INTENT: {"name": intent, "confidence": confidence}, "intent_ranking": ranking})
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("I want to report a bribe", "report_wrongdoing"),
+    ("someone at the agency took KICKBACKS from suppliers", "report_wrongdoing"),
+    ("อยากแจ้งเบาะแสการทุจริต", "report_wrongdoing"),
+    ("มีการฮั้วประมูล", "report_wrongdoing"),
+    ("any news on my complaint?", "check_complaint_status"),
+    ("เรื่องที่ร้องเรียนไปถึงไหนแล้ว", "check_complaint_status"),
+])
+def test_a_message_that_names_a_complaint_keeps_its_intent(text, intent):
+    m = message(text, intent)
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("where is your office located", "report_wrongdoing"),
+    ("ค่าสมัครขอทุนเท่าไร", "report_wrongdoing"),
+    ("what is on the events calendar", "check_complaint_status"),
+])
+def test_a_message_that_names_no_complaint_becomes_a_question(text, intent):
+    m = message(text, intent, 0.97)
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT) == {"name": "ask_question", "confidence": 0.97}
+    assert [r["name"] for r in m.get("intent_ranking")] == ["ask_question"]
+    assert not is_confidential(m.get(INTENT)["name"], text, None, m.get("intent_ranking"))
+
+
+def test_an_unsure_message_stays_unsure_but_leaves_the_intake():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "report_wrongdoing", "confidence": 0.45},
+               {"name": "ask_question", "confidence": 0.4}]
+    m = message("how much is the fee", "nlu_fallback", 0.5, ranking)
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "nlu_fallback"
+    assert "report_wrongdoing" not in [r["name"] for r in m.get("intent_ranking")]
+    assert not is_confidential("nlu_fallback", "how much is the fee", None, m.get("intent_ranking"))
+
+
+def test_latin_cues_match_at_word_starts_only():
+    m = message("a transport question", "report_wrongdoing")  # "report" inside "transport"
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "ask_question"
+
+
+@pytest.mark.parametrize("text", [
+    "where do I report a bribe?",
+    "how many corruption complaints were there last year",
+    "ร้องเรียนเรื่องจัดซื้อได้ที่ไหน",
+    "เจ้าหน้าที่ขอเงินใต้โต๊ะ แจ้งได้ที่ไหน ไม่อยากบอกชื่อ",  # "ไม่อยาก" is no wish
+])
+def test_asking_how_reporting_works_is_a_question_about_complaints(text):
+    m = message(text, "report_wrongdoing")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "ask_complaint_channels"
+    assert not is_confidential("ask_complaint_channels", text, None, m.get("intent_ranking"))
+
+
+@pytest.mark.parametrize("text", [
+    "I want to report a bribe, how do I start?",
+    "can you take a report about misconduct now",
+    "ขอแจ้งเรื่องทุจริตตอนนี้เลยได้ไหม",
+    "อยากร้องเรียนเจ้าหน้าที่แบบไม่บอกชื่อ ทำยังไง",
+])
+def test_a_wish_to_report_starts_the_intake_even_as_a_question(text):
+    m = message(text, "report_wrongdoing")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "report_wrongdoing"
