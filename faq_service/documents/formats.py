@@ -60,8 +60,8 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):g}"
 
 
-def check_size(data: bytes, limits: Limits) -> None:
-    if len(data) > limits.max_bytes:
+def check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_bytes:
         raise DocumentRefused(413, "err_too_large", f"file larger than {limits.max_bytes} bytes",
                               limit_mb=_mb(limits.max_bytes))
 
@@ -103,7 +103,7 @@ def _docx_parts(data: bytes, limits: Limits) -> None:
 
 def sniff(name: str, data: bytes, limits: Limits) -> str:
     """The media type of an upload, from its bytes; refuses what cannot or should not be read."""
-    check_size(data, limits)
+    check_size(len(data), limits)
     claimed = SUFFIXES.get(PurePath(name).suffix.lower())
     head = data[:1024]
     if head.lstrip().startswith(b"%PDF-"):

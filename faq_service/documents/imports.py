@@ -19,7 +19,7 @@ import yaml
 
 from faq_service.core.db import Database
 from faq_service.documents import service
-from faq_service.documents.formats import SUFFIXES, DocumentRefused, Limits, sniff
+from faq_service.documents.formats import SUFFIXES, DocumentRefused, Limits, check_size, sniff
 from faq_service.documents.worker import Reading, read_document
 
 MANIFEST = "documents.yml"
@@ -80,6 +80,7 @@ def import_path(db: Database, path: Path, author: str, limits: Limits,
         chosen = options if options and (options.title or options.source_url or options.valid_until) else \
             manifest.get(file.name, service.ImportOptions())
         try:
+            check_size(file.stat().st_size, limits)  # before reading it into memory
             outcome.result = import_bytes(db, file.name, file.read_bytes(), chosen, author, limits)
         except DocumentRefused as exc:
             outcome.refused = exc
