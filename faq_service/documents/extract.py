@@ -44,7 +44,8 @@ _TEXT_BLOCKS = {"p", "li", "dt", "dd", "blockquote", "pre", "figcaption", "capti
 _DROPPED = ("script", "style", "noscript", "template", "nav", "svg", "form", "button", "iframe", "object")
 
 
-def _charset(data: bytes) -> str | None:
+def _html_text(data: bytes) -> str | None:
+    """The page's text: UTF-8 or Windows-874 (decode_text), else the charset its <meta> names."""
     text = decode_text(data)
     if text is not None:
         return text
@@ -63,7 +64,7 @@ def read_html(data: bytes | str) -> Extracted:
     import lxml.html
     from lxml import etree
 
-    text = data if isinstance(data, str) else _charset(data)
+    text = data if isinstance(data, str) else _html_text(data)
     if text is None:
         raise DocumentRefused(422, "err_corrupt", "the HTML file is not text in a known encoding")
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str that declares its encoding

@@ -33,28 +33,35 @@ def _flash(texts: dict, flash: str, n: int) -> str:
     return texts[flash].format(passages=n) if flash in FLASHES else ""
 
 
-def _list_page(request: Request, user: CurrentUser, state: AppState, status_code: int = 200, **context):
+def _filters(request: Request) -> dict:
     q = request.query_params
-    status = q.get("status") if q.get("status") in ("published", "unpublished") else ""
-    expired = q.get("expired") == "yes"
-    search = (q.get("q") or "")[:200]
-    with state.db.session() as s:
-        items = service.list_documents(s, status or None, True if expired else None, search or None)
-        expired_count = len(service.expired_documents(s))
+    return {"status": q.get("status") if q.get("status") in ("published", "unpublished") else "",
+            "expired": q.get("expired") == "yes", "q": (q.get("q") or "")[:200]}
+
+
+def _listing(session, filters: dict) -> dict:
+    items = service.list_documents(session, filters["status"] or None, True if filters["expired"] else None,
+                                   filters["q"] or None)
+    return {"items": items, "expired_count": len(service.expired_documents(session))}
+
+
+def _list_page(request: Request, user: CurrentUser, state: AppState, listing: dict, filters: dict,
+               status_code: int = 200, **context):
     texts = TEXTS.for_request(request)
     limits = Limits.of(state.settings)
-    return page(request, user, "documents.html", status_code=status_code, d=texts, items=items,
-                filters={"status": status, "expired": expired, "q": search}, expired_count=expired_count,
+    return page(request, user, "documents.html", status_code=status_code, d=texts, filters=filters,
                 limit_text=texts["limits"].format(limit_mb=f"{limits.max_bytes / 1048576:g}", pages=limits.max_pages),
-                **context)
+                **listing, **context)
 
 
 @pages.get("/console/documents")
 def documents_page(request: Request, user: CurrentUser = Depends(page_user("viewer")),
                    state: AppState = Depends(app_state)):
-    texts = TEXTS.for_request(request)
-    flash = _flash(texts, request.query_params.get("flash", ""), 0)
-    return _list_page(request, user, state, flash=flash, values={})
+    filters = _filters(request)
+    with state.db.session() as s:
+        listing = _listing(s, filters)
+    flash = _flash(TEXTS.for_request(request), request.query_params.get("flash", ""), 0)
+    return _list_page(request, user, state, listing, filters, flash=flash, values={})
 
 
 def _options(values: dict[str, str]) -> service.ImportOptions:
@@ -98,7 +105,9 @@ async def import_document(request: Request, user: CurrentUser = Depends(page_use
                                               state.settings.document_import_timeout_s)
             result = await state.db.run(_store, user, source_name, data, media_type, reading, options)
     except DocumentRefused as exc:
-        return _list_page(request, user, state, status_code=exc.status, values=values,
+        filters = _filters(request)
+        listing = await state.db.run(_listing, filters)
+        return _list_page(request, user, state, listing, filters, status_code=exc.status, values=values,
                           error=exc.message(TEXTS.for_request(request)))
     return see_other(f"/console/documents/{result.document_id}?flash=flash_{result.action}&n={result.passages}")
 
