@@ -58,14 +58,19 @@ def read_document(media_type: str, data: bytes, limits: Limits) -> Reading:
                    weight.most_common(1)[0][0], drafts)
 
 
-def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float) -> Reading:
-    """read_document() in a low-priority process of its own; blocks the calling thread (never call it on
-    the event loop: `await asyncio.to_thread(read_in_worker, …)`)."""
+def in_worker(fn, args: tuple, timeout_s: float):
+    """fn(*args) in a spawned low-priority process of its own, ended when it returns or its time runs out
+    (multiprocessing.TimeoutError); blocks the calling thread."""
     with _one_at_a_time:
         with multiprocessing.get_context("spawn").Pool(1, initializer=lower_priority) as pool:
-            pending = pool.apply_async(read_document, (media_type, data, limits))
-            try:
-                return pending.get(timeout_s)
-            except multiprocessing.TimeoutError:
-                raise DocumentRefused(422, "err_timeout", f"not read within {timeout_s:.0f} s",
-                                      minutes=f"{timeout_s / 60:.0f}") from None
+            return pool.apply_async(fn, args).get(timeout_s)
+
+
+def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float) -> Reading:
+    """read_document() in the worker process (never call it on the event loop:
+    `await asyncio.to_thread(read_in_worker, …)`)."""
+    try:
+        return in_worker(read_document, (media_type, data, limits), timeout_s)
+    except multiprocessing.TimeoutError:
+        raise DocumentRefused(422, "err_timeout", f"not read within {timeout_s:.0f} s",
+                              minutes=f"{timeout_s / 60:.0f}") from None

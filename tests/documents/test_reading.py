@@ -2,15 +2,15 @@
 refusing the bad files before or while reading them."""
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
 
-from faq_service.core.settings import Settings
+from faq_service.core.settings import REPO_ROOT, Settings
 from faq_service.documents.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, DocumentRefused, Limits, sniff
 from faq_service.documents.texts import texts
-from faq_service.documents.worker import read_document, read_in_worker
-from faq_service.core.settings import REPO_ROOT
+from faq_service.documents.worker import NICENESS, in_worker, read_document, read_in_worker
 from tests.documents import samples
 
 LIMITS = Limits.of(Settings())
@@ -111,6 +111,14 @@ def test_the_worker_process_reads_and_refuses_like_this_process():
     with pytest.raises(DocumentRefused) as refused:
         read_in_worker(PDF, samples.encrypted_pdf(marker), LIMITS, 120)
     assert refused.value.key == "err_encrypted"
+    with pytest.raises(DocumentRefused) as refused:  # the worker is ended when its time runs out
+        read_in_worker(MARKDOWN, data, LIMITS, 0.2)
+    assert refused.value.key == "err_timeout" and refused.value.status == 422
+
+
+def test_the_worker_is_another_process_at_low_priority():
+    pid, niceness = in_worker(os.getpid, (), 60), in_worker(os.nice, (0,), 60)
+    assert pid != os.getpid() and niceness == min(19, os.nice(0) + NICENESS)
 
 
 def test_types_come_from_the_bytes():
