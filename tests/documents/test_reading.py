@@ -112,7 +112,7 @@ def test_the_worker_process_reads_and_refuses_like_this_process():
         read_in_worker(PDF, samples.encrypted_pdf(marker), LIMITS, 120)
     assert refused.value.key == "err_encrypted"
     with pytest.raises(DocumentRefused) as refused:  # the worker is ended when its time runs out
-        read_in_worker(MARKDOWN, data, LIMITS, 0.2)
+        read_in_worker(PDF, samples.scanned_pdf(["ช่องทางร้องเรียน"]), LIMITS, 0.5)  # OCR takes seconds
     assert refused.value.key == "err_timeout" and refused.value.status == 422
 
 
