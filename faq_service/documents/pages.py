@@ -187,5 +187,9 @@ def public_file(document_id: int, run: SessionRunner = Depends(session_runner)):
 
 def install(app, settings) -> None:
     all_texts()  # both languages checked at start-up, not when a page first needs them
+    from fastapi.staticfiles import StaticFiles
+
     register_template_dir(Path(__file__).parent / "templates")
+    app.mount("/console/documents-assets", StaticFiles(directory=str(Path(__file__).parent / "static")),
+              name="documents-assets")
     register_nav("/console/documents", "เอกสารความรู้", "Documents", "viewer", 35)

@@ -28,8 +28,13 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
         page = context.new_page()
         page.set_default_timeout(60_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        scripts: list[int] = []
+        page.on("response", lambda r: scripts.append(r.status) if r.url.endswith("/upload.js") else None)
         login(page, docs_service.url, "editor-user")
         page.goto(docs_service.url + "/console/documents?lang=en")
+        assert page.locator("#upload-progress").is_hidden()
         page.set_input_files("#file", str(word))
         page.fill("#doc-title", f"Programmes {marker}")
         page.fill("#valid_until", "2099-12-31")
@@ -49,3 +54,4 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
         assert page.locator("#documents").inner_text().count(f"Programmes {marker}") == 1
         page.screenshot(path=str(ARTIFACTS / "upload-refused-th.png"), full_page=True)
         context.close()
+    assert scripts and set(scripts) <= {200, 304} and not errors, (scripts, errors)  # the form's script ran
