@@ -12,6 +12,7 @@ from faq_service.documents.blocks import HEADING, LIST, TABLE_HEADING, TABLE_ROW
 MAX_CHARS = 900     # a passage is about this long at most (a sentence longer still is cut at a space)
 MIN_CHARS = 250     # short paragraphs of one section are joined until a passage is about this long
 MAX_HEADING_CHARS = 200
+MAX_LEAD_CHARS = 150
 SECTION_SEPARATOR = " › "
 
 
@@ -68,7 +69,11 @@ def build(blocks: list[Block]) -> list[PassageDraft]:
         return joined[:500] or None
 
     def emit(kind: str, text: str, where: tuple[str | None, int | None]) -> None:
-        for piece in split_long(normalize(text)):
+        text = normalize(text)
+        # the later pieces of a long table row start with its first cell, which says what the row is about
+        lead = text.split(" · ", 1)[0][:MAX_LEAD_CHARS] if kind == TABLE_ROW else ""
+        for i, piece in enumerate(split_long(text)):
+            piece = f"{lead} … {piece}" if i and lead else piece
             drafts.append(PassageDraft(kind, piece, where[0], where[1], detect_lang(piece)))
 
     def flush() -> None:

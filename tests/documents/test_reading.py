@@ -9,6 +9,7 @@ import pytest
 
 from faq_service.core.settings import REPO_ROOT, Settings
 from faq_service.documents.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, DocumentRefused, Limits, sniff
+from faq_service.documents.passages import MAX_CHARS, MAX_LEAD_CHARS
 from faq_service.documents.texts import texts
 from faq_service.documents.worker import NICENESS, in_worker, read_document, read_in_worker
 from tests.documents import samples
@@ -73,7 +74,9 @@ def test_markdown_and_the_seed_report_as_text():
     assert report.lang == "th" and report.page_count is None and len(report.passages) > 40
     rows = [p for p in report.passages if p.kind == "table_row" and p.text.startswith("ประเด็น: E10")]
     assert rows and rows[0].section.endswith("ตัวชี้วัดที่ 7 ประสิทธิภาพการสื่อสาร")
-    assert all(len(p.text) <= 1000 for p in report.passages)  # long paragraphs cut between sentences
+    assert all(len(p.text) <= MAX_CHARS + MAX_LEAD_CHARS + 3 for p in report.passages)  # cut between sentences
+    i11 = [p.text for p in report.passages if p.text.startswith("ประเด็น: I11 ")]
+    assert len(i11) == 2 and " … " in i11[1]  # a long row's later piece names the row it continues
 
 
 @pytest.mark.parametrize("name, data, status, key", [
