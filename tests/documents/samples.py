@@ -77,9 +77,10 @@ def markdown(marker: str, version: str = "one") -> bytes:
             f"## Second section\n\n| Item | Value |\n|---|---|\n| hotline | 1105 {marker} |\n").encode()
 
 
-def encrypted_pdf(marker: str) -> bytes:
+def encrypted_pdf(marker: str, user_password: str = "secret-password") -> bytes:
+    """Encrypted; with an empty user password it opens without one (only its permissions are restricted)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(thai_pdf(marker))))
-    writer.encrypt(user_password="secret-password", owner_password="owner", algorithm="AES-128")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -51,4 +51,14 @@ def test_a_failed_write_stores_nothing_and_a_failed_replacement_keeps_the_old_pa
         texts = [p.text for p in service.passages_of(s, created.document_id)]
         assert texts[0] == "kept 0" and len(texts) == 50
         assert service.get(s, created.document_id).content_hash == service.content_hash(b"kept bytes")
+
+    with db.session() as s:  # a replacement touches that document's passages only
+        other = service.store(s, "other.md", b"other bytes", "text/markdown", reading("other"), options, "test")
+    with db.session() as s:
+        others = [(p.id, p.text) for p in service.passages_of(s, other.document_id)]
+        replaced = service.store(s, "kept.md", b"changed bytes", "text/markdown", reading("changed"), options, "test")
+    assert (replaced.action, replaced.document_id) == ("replaced", created.document_id)
+    with db.session() as s:
+        assert [(p.id, p.text) for p in service.passages_of(s, other.document_id)] == others
+        assert service.passages_of(s, created.document_id)[0].text == "changed 0"
     db.engine.dispose()

@@ -99,6 +99,12 @@ def test_bad_files_are_refused_with_a_message_in_both_languages(name, data, stat
         assert "2000" in th and "500" in en
 
 
+def test_a_pdf_with_only_an_owner_password_is_read():
+    marker = uuid.uuid4().hex[:6]
+    reading = read("restricted.pdf", samples.encrypted_pdf(marker, user_password=""))
+    assert any(marker in p.text for p in reading.passages)
+
+
 def test_over_size_is_refused_before_reading():
     small = Limits(1024, LIMITS.max_unpacked_bytes, LIMITS.max_pages, LIMITS.max_ocr_pages)
     with pytest.raises(DocumentRefused) as refused:
