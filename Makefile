@@ -25,7 +25,7 @@ help:
 	@echo "make setup  — build .venv (faq_service) and .venv-bot (Rasa + actions)"
 	@echo "make bench  — retrieval and speed benchmarks (results: docs/benchmarks.md)"
 
-setup: setup-faq setup-bot setup-web setup-report
+setup: setup-faq setup-bot setup-web setup-report setup-documents
 
 run: setup
 	scripts/run.sh

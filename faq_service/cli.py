@@ -6,6 +6,7 @@ import typer
 from faq_service.complaints.cli import complaints_app
 from faq_service.core.cli import db_app, serve
 from faq_service.core.settings import settings_or_exit
+from faq_service.documents.cli import docs_app
 from faq_service.faqs.cli import faq_app
 from faq_service.measures.cli import measures_app
 from faq_service.privacy.cli import privacy_app
@@ -21,6 +22,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(measures_app, name="measures")
 app.add_typer(staff_app, name="staff")
 app.add_typer(complaints_app, name="complaints")
+app.add_typer(docs_app, name="docs")
 register_reports(app)
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from faq_service.core.deps import AppState
 from faq_service.core.errors import error_response
 from faq_service.core.group_commit import GroupCommit
 from faq_service.core.settings import Settings, get_settings
+from faq_service.documents import pages as documents_pages
 from faq_service.faqs import api as faqs_api
 from faq_service.faqs import pages as faqs_pages
 from faq_service.faqs import staff_api as faqs_staff_api
@@ -52,12 +53,12 @@ ROUTERS = (
     complaints_statistics.router, complaints_desk_api.router, complaints_desk_pages.pages,
     staff_api.router, faqs_staff_api.router, review_api.router, measures_api.router, reports_api.router,
     console_login.router, faqs_pages.router, staff_pages.router, review_pages.pages,
-    measures_pages.pages, reports_pages.pages,
+    measures_pages.pages, reports_pages.pages, documents_pages.pages,
 )
 
 # What each domain adds besides routes (static files, templates, navigation links, middleware).
 DOMAINS = (web_api, complaints_api, complaints_pages, complaints_statistics, complaints_desk_pages, console_login, faqs_pages, review_pages, staff_pages, measures_pages, reports_pages,
-           ops_api)  # ops last: its middleware (limits, headers, request ids, metrics) wraps everything
+           documents_pages, ops_api)  # ops last: its middleware (limits, headers, request ids, metrics) wraps everything
 
 
 class Health(BaseModel):
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         db = Database(settings.database_url)
-        await asyncio.to_thread(prepare, db, settings.kb_path)
+        await asyncio.to_thread(prepare, db, settings.kb_path, settings)
         knowledge = KnowledgeIndex(db, PublishedEntries(), load_encoders(settings.encoder), settings.embedding_cache,
                                    FusionWeights.of(settings), load_decline_examples(settings.decline_examples))
         state = AppState(settings, db, knowledge, GroupCommit(db, prepare=load_entries))

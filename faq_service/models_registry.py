@@ -10,3 +10,4 @@ def import_all_models() -> None:
     from faq_service.reports import models as _reports  # noqa: F401
     from faq_service.retrieval import models as _retrieval  # noqa: F401
     from faq_service.complaints import models as _complaints  # noqa: F401
+    from faq_service.documents import models as _documents  # noqa: F401

@@ -139,6 +139,18 @@ class Settings(BaseSettings):
     # Closed complaints, with their evidence, are purged this many days after closing.
     complaint_retention_days: int = Field(1825, alias="THAMTOB_COMPLAINT_RETENTION_DAYS")
 
+    # --- documents as knowledge (faq_service/documents/, docs/documents.md) ---
+    # Imported on an empty documents table at start-up (each file skipped when its bytes are known).
+    documents_path: Path = Field(REPO_ROOT / "data" / "documents", alias="THAMTOB_DOCUMENTS_PATH")
+    document_max_bytes: int = Field(50 * 1024 * 1024, alias="THAMTOB_DOCUMENT_MAX_BYTES")
+    # A DOCX whose parts unpack past this is refused before it is parsed (a zip bomb).
+    document_max_unpacked_bytes: int = Field(200 * 1024 * 1024, alias="THAMTOB_DOCUMENT_MAX_UNPACKED_BYTES")
+    # PDFs with more pages are refused whole (never imported in part); scanned pages cost OCR time each.
+    document_max_pages: int = Field(500, alias="THAMTOB_DOCUMENT_MAX_PAGES")
+    document_max_ocr_pages: int = Field(100, alias="THAMTOB_DOCUMENT_MAX_OCR_PAGES")
+    # One import (parsing, OCR) in the low-priority worker process, at most this long.
+    document_import_timeout_s: float = Field(1800.0, alias="THAMTOB_DOCUMENT_IMPORT_TIMEOUT")
+
     @field_validator("complaints_key")
     @classmethod
     def _key_is_32_bytes(cls, value: str | None) -> str | None:

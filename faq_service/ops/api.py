@@ -21,7 +21,9 @@ def upload_limits(settings) -> dict[str, int]:
     return {"/console/import": settings.max_upload_bytes, "/api/v1/staff/import": settings.max_upload_bytes,
             "/api/v1/complaints": settings.complaint_upload_bytes(),
             "/api/v1/staff/complaints": settings.complaint_upload_bytes(),
-            "/console/complaints/new": settings.complaint_upload_bytes()}
+            "/console/complaints/new": settings.complaint_upload_bytes(),
+            # the form's other fields and multipart framing besides the file (the route checks the file)
+            "/console/documents": settings.document_max_bytes + 1024 * 1024}
 
 
 def install(app: FastAPI, settings) -> None:

@@ -1,0 +1,10 @@
+// The import form: once sent, say that the import is running (reading a scanned PDF can take minutes)
+// and keep the button from sending the same file again.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  form.addEventListener("submit", () => {
+    document.getElementById("upload-progress").hidden = false;
+    setTimeout(() => { document.getElementById("upload-submit").disabled = true; }, 0);
+  });
+});
