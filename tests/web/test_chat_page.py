@@ -414,7 +414,7 @@ def test_widget_answers_thai_and_english_with_the_real_bot(bot_stack, chat_page_
         assert not page.locator("#messages .msg-error").count(), (joined, bot_stack.logs())
         assert any(x in joined or x in joined.lower() for x in expected), (lang, joined)
         rows = bot_stack.wait_for_rows(question)
-        assert rows and rows[0]["channel"] == "rest", (rows, bot_stack.logs())
+        assert rows and rows[0]["channel"] == "web", (rows, bot_stack.logs())
 
     shot(page, "widget-real-bot-desktop")
     page.set_viewport_size({"width": 360, "height": 740})
