@@ -34,8 +34,9 @@ def origin_of(url: str) -> str:
 
 def _is_origin(value: str) -> bool:
     parts = urlsplit(value)
+    # No IPv6 literal: Rasa's sanic-cors would read "[...]" as a regular expression (docs/security.md).
     return bool(origin_of(value)) and parts.path in ("", "/") and not parts.query and not parts.fragment \
-        and not parts.username and not parts.password
+        and not parts.username and not parts.password and "[" not in parts.netloc
 
 
 def _split(value: str) -> list[str]:
