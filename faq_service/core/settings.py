@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +35,11 @@ def origin_of(url: str) -> str:
 
 def _is_origin(value: str) -> bool:
     parts = urlsplit(value)
-    # No IPv6 literal: Rasa's sanic-cors would read "[...]" as a regular expression (docs/security.md).
+    # A host name or IPv4 address only: no wildcard, no IPv6 literal, which Rasa's sanic-cors would read as
+    # a regular expression (docs/security.md).
     return bool(origin_of(value)) and parts.path in ("", "/") and not parts.query and not parts.fragment \
-        and not parts.username and not parts.password and "[" not in parts.netloc
+        and not parts.username and not parts.password and "[" not in parts.netloc \
+        and re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", parts.hostname or "") is not None
 
 
 def _split(value: str) -> list[str]:

@@ -305,6 +305,13 @@ def test_widget_refused_on_a_site_not_in_the_list(bot_stack, sites, new_page):
         assert ok.status_code == 200
     assert httpx.get(bot_stack.faq.url + "/widget/config?lang=th", headers={"Origin": allowed.url},
                      timeout=10).headers["access-control-allow-origin"] == allowed.url
+    # Only the panel may be framed, and only by the listed site; the chat page itself by nobody.
+    panel_page = httpx.get(bot_stack.faq.url + "/widget/panel?lang=en", timeout=10)
+    assert panel_page.headers["content-security-policy"].endswith(f"frame-ancestors 'self' {allowed.url}")
+    assert "x-frame-options" not in panel_page.headers
+    chat_page = httpx.get(bot_stack.faq.url + "/", timeout=10)
+    assert "frame-ancestors 'none'" in chat_page.headers["content-security-policy"]
+    assert chat_page.headers["x-frame-options"] == "DENY"
     for origin, expected in ((refused.url, None), (allowed.url, allowed.url), (bot_stack.faq.url, bot_stack.faq.url)):
         r = httpx.options(bot_stack.rasa.url + "/webhooks/rest/webhook", timeout=10, headers={
             "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
