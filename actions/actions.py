@@ -34,6 +34,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.channels import question_channel
 from actions.complaints import status_link
 from actions.config import topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
@@ -66,7 +67,7 @@ def user_lang(tracker: Tracker) -> str:
 
 
 def channel_name(tracker: Tracker) -> str:
-    return (tracker.get_latest_input_channel() or "rasa")[:64]
+    return question_channel(tracker.get_latest_input_channel(), (tracker.latest_message or {}).get("metadata"))
 
 
 def intent_name(tracker: Tracker) -> Optional[str]:

@@ -90,7 +90,7 @@ async def ask_user(client: httpx.AsyncClient, url: str, n: int, deadline: float,
     while time.monotonic() < deadline:
         if asked and asked % QUESTIONS_PER_SESSION == 0:
             session = uuid.uuid4().hex
-        body = {"question": rnd.choice(pool), "session_id": session, "channel": "bench"}
+        body = {"question": rnd.choice(pool), "session_id": session, "channel": "api"}
         started = time.monotonic()
         try:
             r = await client.post(f"{url}/api/v1/ask", json=body, headers=headers)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "results" / "report-figures.md"
-CHANNELS = (("web", 55), ("line", 25), ("api", 12), ("facebook", 8))
+CHANNELS = (("web", 55), ("line", 25), ("api", 12), ("widget", 8))
 OUTCOMES = (("answered", 68), ("suggested", 14), ("declined", 12), ("handled_by_bot", 5), ("unavailable", 1))
 UNANSWERED = ["สมัครงาน สสปน. ได้ที่ไหน", "ค่าเช่าบูธงานแสดงสินค้าเท่าไร", "งบประมาณปี 2564", "how to apply for internship",
               "ขอเบอร์ฝ่ายบัญชี", "ตารางงานแฟร์เดือนหน้า", "ที่จอดรถศูนย์ประชุม", "visa for exhibitors"]

@@ -12,6 +12,7 @@ from faq_service.measures.cli import measures_app
 from faq_service.privacy.cli import privacy_app
 from faq_service.reports.cli import register as register_reports
 from faq_service.staff.cli import staff_app
+from faq_service.web.cli import web_app
 
 app = typer.Typer(help="ThamTob — TCEB's question-answering service.", no_args_is_help=True,
                   callback=lambda: settings_or_exit("thamtob"))
@@ -23,6 +24,7 @@ app.add_typer(measures_app, name="measures")
 app.add_typer(staff_app, name="staff")
 app.add_typer(complaints_app, name="complaints")
 app.add_typer(docs_app, name="docs")
+app.add_typer(web_app, name="web")
 register_reports(app)
 
 if __name__ == "__main__":

@@ -45,11 +45,12 @@ from faq_service.staff import api as staff_api
 from faq_service.staff import pages as staff_pages
 from faq_service.startup import prepare
 from faq_service.web import api as web_api
+from faq_service.web import widget as web_widget
 
 log = logging.getLogger("faq_service")
 
 ROUTERS = (
-    questions_api.router, faqs_api.router, web_api.router, complaints_api.router, complaints_pages.router,
+    questions_api.router, faqs_api.router, web_api.router, web_widget.router, complaints_api.router, complaints_pages.router,
     complaints_statistics.router, complaints_desk_api.router, complaints_desk_pages.pages,
     staff_api.router, faqs_staff_api.router, review_api.router, measures_api.router, reports_api.router,
     console_login.router, faqs_pages.router, staff_pages.router, review_pages.pages,

@@ -77,8 +77,9 @@ bot-test: bot-validate bot-unit bot-test-nlu bot-test-stories
 actions: setup-bot
 	bot/run-with-env.sh $(BOT_VENV)/bin/python -m actions.server
 
+# CORS: the chat page's origin and THAMTOB_WIDGET_ORIGINS (faq_service's settings, `thamtob web rasa-cors`).
 rasa: train
-	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run -i 127.0.0.1 --cors "*" --model $(BOT_MODEL) \
+	bot/run-with-env.sh $(BOT_VENV)/bin/rasa run -i 127.0.0.1 --cors $$($(VENV)/bin/thamtob web rasa-cors) --model $(BOT_MODEL) \
 	  --port $(RASA_PORT) --credentials bot/credentials.yml --endpoints bot/endpoints.yml
 
 # PDPA: deletes Rasa tracker events and action-queue files older than BOT_RETENTION_DAYS (default 30) from

@@ -9,6 +9,7 @@ export FAQ_PORT="${FAQ_PORT:-8000}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" RASA_PO
 export FAQ_HOST="${FAQ_HOST:-127.0.0.1}"
 export FAQ_URL="${FAQ_URL:-http://127.0.0.1:${FAQ_PORT}}"
 export RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://127.0.0.1:${RASA_PORT}}"
+export THAMTOB_PUBLIC_URL="${THAMTOB_PUBLIC_URL:-http://127.0.0.1:${FAQ_PORT}}"
 export RASA_TELEMETRY_ENABLED=false
 LOG_DIR="${THAMTOB_LOG_DIR:-$REPO/var/log}"
 mkdir -p "$LOG_DIR"
@@ -68,12 +69,14 @@ wait_ready faq_service "http://127.0.0.1:$FAQ_PORT/readyz" 300
 # 2. the model: `make train` retrains only when the training data or the bot config changed
 make --no-print-directory -C "$REPO" train || exit 1
 
-# 3. the action server and Rasa (the guarded REST channel, CORS for the web page). Like faq_service
-#    (FAQ_HOST), the action server listens on 127.0.0.1 unless ACTIONS_HOST says otherwise
-#    (actions/config.py); Rasa only on 127.0.0.1.
+# 3. the action server and Rasa (the guarded REST channel). Like faq_service (FAQ_HOST), the action
+#    server listens on 127.0.0.1 unless ACTIONS_HOST says otherwise (actions/config.py); Rasa only on
+#    127.0.0.1. CORS: the chat page's origin and the sites in THAMTOB_WIDGET_ORIGINS, from the settings.
+rasa_cors="$("$REPO/.venv/bin/thamtob" web rasa-cors)" || exit 1
 start_bg actions bot/run-with-env.sh "$REPO/.venv-bot/bin/python" -m actions.server
 actions_pid="${pids[-1]}"
-start_bg rasa bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run -i 127.0.0.1 --cors "*" \
+# shellcheck disable=SC2086  # one argument per origin
+start_bg rasa bot/run-with-env.sh "$REPO/.venv-bot/bin/rasa" run -i 127.0.0.1 --cors $rasa_cors \
   --model var/models/thamtob.tar.gz --port "$RASA_PORT" \
   --credentials bot/credentials.yml --endpoints bot/endpoints.yml
 rasa_pid="${pids[-1]}"
@@ -84,6 +87,8 @@ cat <<MSG
 
 ThamTob is running (Ctrl-C stops everything):
   Web chat page   http://127.0.0.1:$FAQ_PORT/
+  Chat widget     <script src="http://127.0.0.1:$FAQ_PORT/widget.js" data-lang="th" defer></script>
+                  (on the sites in THAMTOB_WIDGET_ORIGINS: ${THAMTOB_WIDGET_ORIGINS:-none})
   FAQ API docs    http://127.0.0.1:$FAQ_PORT/docs
   Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
   Action server   http://127.0.0.1:$ACTIONS_PORT/webhook

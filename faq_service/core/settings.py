@@ -4,10 +4,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +17,33 @@ from pydantic_settings.exceptions import SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of an http(s) URL, lower-case, default port left out; "" if it has none."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def _is_origin(value: str) -> bool:
+    parts = urlsplit(value)
+    # A host name or IPv4 address only: no wildcard, no IPv6 literal, which Rasa's sanic-cors would read as
+    # a regular expression (docs/security.md).
+    return bool(origin_of(value)) and parts.path in ("", "/") and not parts.query and not parts.fragment \
+        and not parts.username and not parts.password and "[" not in parts.netloc \
+        and re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", parts.hostname or "") is not None
+
+
+def _split(value: str) -> list[str]:
+    return [o.strip() for o in value.split(",") if o.strip()]
 
 
 def _b64(value: str) -> bytes:
@@ -40,6 +69,11 @@ class Settings(BaseSettings):
     rasa_public_url: str = Field("http://127.0.0.1:5005", alias="RASA_PUBLIC_URL")
     # Where visitors reach this service (the complaint form and status page in answers and chat links).
     public_url: str = Field("http://127.0.0.1:8000", alias="THAMTOB_PUBLIC_URL")
+    # Websites (origins, comma-separated) that may embed the chat widget (/widget.js): the widget's own
+    # requests answer them (CORS), the panel page may be framed by them (CSP frame-ancestors) and Rasa
+    # takes their requests (`thamtob web rasa-cors`). Empty: the widget works on no other site.
+    widget_origins: str = Field("", alias="THAMTOB_WIDGET_ORIGINS",
+                                examples=["https://www.tceb.or.th,https://www.businesseventsthailand.com"])
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
     answer_threshold: float = Field(0.42, alias="THAMTOB_ANSWER_THRESHOLD")
@@ -169,6 +203,14 @@ class Settings(BaseSettings):
             raise ValueError("must be smtp://host:port, smtp+starttls://host:port or smtps://host:port")
         return value
 
+    @field_validator("widget_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in _split(value):
+            if not _is_origin(origin):
+                raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], http or https, no path")
+        return value
+
     @model_validator(mode="after")
     def _production_has_a_key(self) -> "Settings":
         if self.environment == "production" and not self.complaints_key:
@@ -182,6 +224,16 @@ class Settings(BaseSettings):
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def widget_origin_list(self) -> list[str]:
+        """THAMTOB_WIDGET_ORIGINS as browsers write an Origin header (lower case, no default port)."""
+        return list(dict.fromkeys(origin_of(o) for o in _split(self.widget_origins)))
+
+    def chat_origins(self) -> list[str]:
+        """The pages that talk to Rasa from a browser: this service's own (the chat page and the widget's
+        panel, at THAMTOB_PUBLIC_URL) and the sites that embed the widget."""
+        own = origin_of(self.public_url)
+        return list(dict.fromkeys(([own] if own else []) + self.widget_origin_list()))
 
 
 @lru_cache

@@ -128,7 +128,11 @@ class OpsMiddleware:
                 names = {k.lower() for k, _ in headers}
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 headers.append((b"x-request-id", rid.encode()))
-                headers.extend(h for h in BASE_HEADERS if h[0] not in names)
+                # A page whose own policy names who may frame it (the widget's panel) is not denied framing.
+                own_csp = next((v for k, v in headers if k.lower() == b"content-security-policy"), b"")
+                framable = b"frame-ancestors" in own_csp and b"frame-ancestors 'none'" not in own_csp
+                headers.extend(h for h in BASE_HEADERS
+                               if h[0] not in names and not (framable and h[0] == b"x-frame-options"))
                 if b"content-security-policy" not in names:
                     csp = PAGE_CSP if content_type.startswith(b"text/html") else API_CSP
                     headers.append((b"content-security-policy", csp.encode()))

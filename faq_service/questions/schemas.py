@@ -7,6 +7,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from faq_service.core.schema import InstantIn, Question, RequestBody, RowId, Timestamp
+from faq_service.questions.models import CHANNELS
+
+# The chat page, the chat widget, LINE, a direct API call (questions/models.py).
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+
 
 def _topic():
     return Field(None, pattern=r"^[a-z][a-z0-9_]{0,31}$",
@@ -19,7 +24,7 @@ class AskIn(RequestBody):
                                            "normalised (NFC, control and zero-width characters dropped, "
                                            "whitespace collapsed) before it is answered and logged")
     lang: Literal["th", "en"] | None = Field(None, description="null: detected from the text")
-    channel: str | None = Field(None, max_length=64, description='null or "": "api"')
+    channel: Channel | None = Field(None, description='where the question came from; null: "api"')
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64, description="the NLU intent, when the bot asks")
     topic: str | None = _topic()
@@ -61,7 +66,7 @@ class FeedbackIn(RequestBody):
 
 class TurnIn(RequestBody):
     question: Question
-    channel: str | None = Field(None, max_length=64)
+    channel: Channel | None = Field(None, description='where the question came from; null: "api"')
     session_id: str | None = Field(None, max_length=200)
     intent: str | None = Field(None, max_length=64)
     topic: str | None = _topic()

@@ -37,7 +37,9 @@ def figures_view(s, period: Period) -> dict:
                suggested_pct=f.suggested_pct, declined_pct=f.declined_pct,
                months=[{"month": m.month.isoformat(), "asked": m.asked, "answered": m.answered}
                        for m in f.months],
-               top_unanswered=[{"question": q, "count": n} for q, n in f.top_unanswered])
+               top_unanswered=[{"question": q, "count": n} for q, n in f.top_unanswered],
+               channels=[{**asdict(c), "answered_pct": c.answered_pct, "helpful_pct": c.helpful_pct}
+                         for c in f.channels])
     if f.complaints is not None:
         out["complaints"]["ack_in_time_pct"] = f.complaints.ack_in_time_pct
     return out

@@ -14,7 +14,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
-from faq_service.reports.content import month_label, texts  # noqa: E402
+from faq_service.reports.content import channel_label, month_label, pct_text, texts  # noqa: E402
 from faq_service.reports.figures import Figures  # noqa: E402
 
 # Thai-capable families from Debian's fonts-thai-tlwg / fonts-noto-core, first one installed wins.
@@ -98,5 +98,26 @@ def top_unanswered(fig_data: Figures, lang: str) -> Chart:
     return Chart(t["chart_topics"], _png(fig))
 
 
+def by_channel(fig_data: Figures, lang: str) -> Chart:
+    """Questions and answered questions per channel, each group noted with its answered and 👍 shares."""
+    t = texts(lang)
+    fig, ax = _new()
+    channels = fig_data.channels
+    xs = range(len(channels))
+    asked = [c.asked for c in channels]
+    ax.bar([x - 0.2 for x in xs], asked, width=0.4, color=COLORS[0], label=t["questions"])
+    ax.bar([x + 0.2 for x in xs], [c.answered for c in channels], width=0.4, color=COLORS[1], label=t["answered"])
+    def pct(value: float | None) -> str:
+        return pct_text(value) + ("%" if value is not None else "")
+
+    # Under each channel's name: its answered rate and the 👍 share of its feedback.
+    ax.set_xticks(list(xs), [channel_label(c.channel, lang) + "\n" + t["chart_channel_note"].format(
+        answered=pct(c.answered_pct), helpful=pct(c.helpful_pct)) for c in channels], fontsize=8)
+    ax.set_ylabel(t["axis_questions"])
+    ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    return Chart(t["chart_channels"], _png(fig))
+
+
 def all_charts(fig_data: Figures, lang: str) -> list[Chart]:
-    return [questions_per_month(fig_data, lang), answered_rate(fig_data, lang), top_unanswered(fig_data, lang)]
+    return [questions_per_month(fig_data, lang), answered_rate(fig_data, lang), by_channel(fig_data, lang),
+            top_unanswered(fig_data, lang)]

@@ -10,7 +10,7 @@ from pythainlp.util import thai_strftime
 
 from faq_service.measures.periods import Period, as_bangkok
 from faq_service.reports import complaint_text
-from faq_service.reports.figures import Figures
+from faq_service.reports.figures import ChannelFigure, Figures
 
 LANGS = ("th", "en")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -87,6 +87,25 @@ def _num(n: float | int) -> str:
     return f"{n:,}" if isinstance(n, int) else f"{n:,.1f}"
 
 
+def channel_label(channel: str, lang: str) -> str:
+    """A question-log channel (web, widget, line, api) in words; an unknown one as it is stored."""
+    return texts(lang).get(f"channel_{channel}", channel)
+
+
+def pct_text(value: float | None) -> str:
+    return "–" if value is None else _num(value)
+
+
+def channel_line(ch: ChannelFigure, lang: str) -> str:
+    t = texts(lang)
+    label = channel_label(ch.channel, lang)
+    if not ch.asked:
+        return t["fig_channel_empty"].format(channel=label)
+    key = "fig_channel" if ch.helpful_pct is not None else "fig_channel_unrated"
+    return t[key].format(channel=label, n=_num(ch.asked), answered=pct_text(ch.answered_pct),
+                         helpful=pct_text(ch.helpful_pct))
+
+
 # Which automatic figures evidence which assessment items (the seed's communication items).
 FIGURE_ITEMS = {
     "E6": ("asked", "channels", "entries"),
@@ -111,9 +130,8 @@ def figure_lines(fig: Figures, item_codes: list[str], lang: str) -> list[str]:
     for kind in kinds:
         if kind == "asked":
             lines.append(t["fig_asked"].format(n=_num(fig.asked)))
-        elif kind == "channels" and fig.by_channel:
-            parts = ", ".join(t["fig_channel"].format(channel=c, n=_num(n)) for c, n in fig.by_channel.items())
-            lines.append(t["fig_channels"].format(channels=parts))
+        elif kind == "channels" and fig.asked:
+            lines.append(t["fig_channels"].format(channels="; ".join(channel_line(c, lang) for c in fig.channels)))
         elif kind == "entries":
             lines.append(t["fig_entries_published"].format(n=_num(fig.entries_published)))
             lines.append(t["fig_entries_changed"].format(created=_num(fig.entries_created),

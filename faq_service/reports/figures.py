@@ -20,7 +20,7 @@ from faq_service.core.settings import get_settings
 from faq_service.faqs.models import FaqEntry, FaqHistory
 from faq_service.core.db import as_utc
 from faq_service.measures.periods import Period
-from faq_service.questions.models import QuestionLog
+from faq_service.questions.models import CHANNELS, QuestionLog
 
 COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels
 COMPLAINT_CATEGORY = "complaints"
@@ -40,10 +40,33 @@ class MonthFigure:
 
 
 @dataclass
+class ChannelFigure:
+    """One channel's questions, how many were answered and the feedback on them."""
+
+    channel: str
+    asked: int = 0
+    answered: int = 0
+    helpful_yes: int = 0
+    helpful_no: int = 0
+
+    @property
+    def answered_pct(self) -> float | None:
+        return round(100.0 * self.answered / self.asked, 1) if self.asked else None
+
+    @property
+    def helpful_pct(self) -> float | None:
+        """👍 among the answers rated 👍 or 👎 (None: no feedback)."""
+        rated = self.helpful_yes + self.helpful_no
+        return round(100.0 * self.helpful_yes / rated, 1) if rated else None
+
+
+@dataclass
 class Figures:
     period: Period
     asked: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
+    # Every channel of the question log (questions/models.py CHANNELS, zeros included), then any other.
+    channels: list[ChannelFigure] = field(default_factory=list)
     by_outcome: dict[str, int] = field(default_factory=dict)
     median_latency_ms: float | None = None
     helpful_yes: int = 0
@@ -114,9 +137,15 @@ def _question_log(session: Session, period: Period, fig: Figures) -> None:
          .where(_in_period(period)).group_by(QuestionLog.channel, QuestionLog.outcome, bucket))
     by_channel: Counter = Counter()
     by_outcome: Counter = Counter()
+    per_channel = {c: ChannelFigure(c) for c in CHANNELS}
     fig.months = [MonthFigure(first) for first, _, _ in months]
     for channel, outcome, b, n, yes, no, complaints in session.execute(q):
         by_channel[channel] += n
+        ch = per_channel.setdefault(channel, ChannelFigure(channel))
+        ch.asked += n
+        ch.answered += n if outcome == "answered" else 0
+        ch.helpful_yes += int(yes or 0)
+        ch.helpful_no += int(no or 0)
         by_outcome[outcome] += n
         fig.asked += n
         fig.helpful_yes += int(yes or 0)
@@ -130,6 +159,7 @@ def _question_log(session: Session, period: Period, fig: Figures) -> None:
     fig.comments = session.scalar(select(func.count()).where(
         _in_period(period) & QuestionLog.feedback_comment.is_not(None) & (QuestionLog.feedback_comment != ""))) or 0
     fig.by_channel = dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0])))
+    fig.channels = list(per_channel.values())
     fig.by_outcome = dict(by_outcome)
 
 

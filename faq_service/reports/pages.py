@@ -12,6 +12,7 @@ from faq_service.core.auth.deps import CurrentUser
 from faq_service.core.deps import SessionRunner, session_runner
 from faq_service.measures.periods import period_of
 from faq_service.reports.api import download, figures_view, report_bytes
+from faq_service.reports.content import channel_label
 
 pages = APIRouter(prefix="/console", include_in_schema=False)
 TEXTS = DomainTexts(Path(__file__).parent / "console.yml")
@@ -22,7 +23,9 @@ def reports_page(request: Request, fy: int = 2563, half: int = 1, user: CurrentU
                  run: SessionRunner = Depends(session_runner)):
     period = period_of(fy, half)
     figures = run.here(figures_view, period)
-    return page(request, user, "reports.html", m=TEXTS.for_request(request), period=period, fig=figures)
+    lang = request_lang(request)
+    return page(request, user, "reports.html", m=TEXTS.for_request(request), period=period, fig=figures,
+                channel_label=lambda channel: channel_label(channel, lang))
 
 
 @pages.get("/reports/file")

@@ -28,7 +28,8 @@ def report_html(report: Report) -> str:
         range_long=content.period_range(report.period, lang, long=True),
         range_short=content.period_range(report.period, lang, long=False),
         generated=content.date_long(report.generated_at, lang),
-        month_label=lambda d: content.month_label(d, lang))
+        month_label=lambda d: content.month_label(d, lang),
+        channel_label=lambda c: content.channel_label(c, lang), pct_text=content.pct_text)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -93,6 +94,11 @@ def report_xlsx(report: Report) -> bytes:
     for label, value in rows:
         fs.append([label, value])
     fs.column_dimensions["A"].width = 40
+    fs.append([])
+    fs.append([t["channels_title"]])
+    fs.append([t["channel"], t["questions"], t["answered_pct"], t["helpful_pct"]])
+    for c in fig.channels:
+        fs.append([content.channel_label(c.channel, report.lang), c.asked, c.answered_pct, c.helpful_pct])
     fs.append([])
     fs.append([t["chart_topics"]])
     for text, n in fig.top_unanswered:

@@ -1,4 +1,5 @@
-"""The web chat page (GET /), its static assets (/static) and Swagger UI (/docs).
+"""The web chat page (GET /), its static assets (/static) and Swagger UI (/docs); the chat widget for
+other websites is in widget.py.
 
 Every asset is served from this process: the chat page's own files from ``static/`` and Swagger UI
 from the npm package ``swagger-ui-dist`` that ``make setup-web`` installs under ``node_modules/``.
@@ -18,6 +19,8 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+
+from faq_service.core.settings import origin_of
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +49,14 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _csp(rasa_url: str) -> str:
-    """The chat page loads nothing but its own files and talks to nothing but itself and Rasa."""
+def _csp(rasa_url: str, frame_ancestors: str = "'none'") -> str:
+    """The chat page loads nothing but its own files and talks to nothing but itself and Rasa; the
+    widget's panel is the same page, which the sites in THAMTOB_WIDGET_ORIGINS may frame."""
     connect = " ".join(x for x in ("'self'", _origin(rasa_url)) if x)
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"font-src 'self'; connect-src {connect}; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"
+        f"frame-ancestors {frame_ancestors}"
     )
 
 
@@ -63,24 +67,33 @@ _templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 @dataclass(frozen=True)
 class ChatPage:
-    """What the page needs from the settings, fixed when the app is assembled."""
+    """What the page and the widget need from the settings, fixed when the app is assembled."""
 
     rasa_url: str
     csp: str
     texts: dict
+    panel_csp: str = ""
+    own_origin: str = ""                      # THAMTOB_PUBLIC_URL's
+    widget_origins: frozenset[str] = frozenset()
 
 
-@router.get("/", response_class=HTMLResponse)
-async def chat_page(request: Request) -> HTMLResponse:
+def render_chat(request: Request, surface: str, lang: str, csp: str) -> HTMLResponse:
+    """The chat page on a surface: "web" (the page itself) or "widget" (the widget's panel)."""
     chat: ChatPage = request.app.state.thamtob_chat
     response = _templates.TemplateResponse(
-        request, "chat.html", {"rasa_url": chat.rasa_url, "texts": chat.texts, "t": chat.texts["th"], "lang": "th"},
+        request, "chat.html", {"rasa_url": chat.rasa_url, "texts": chat.texts, "t": chat.texts[lang], "lang": lang,
+                               "surface": surface},
     )
-    response.headers["Content-Security-Policy"] = chat.csp
+    response.headers["Content-Security-Policy"] = csp
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def chat_page(request: Request) -> HTMLResponse:
+    return render_chat(request, "web", "th", request.app.state.thamtob_chat.csp)
 
 
 @router.get("/docs", response_class=HTMLResponse)
@@ -107,8 +120,11 @@ async def swagger_ui_redirect() -> HTMLResponse:
 def install(app: FastAPI, settings) -> None:
     """Mount /static (Swagger UI's files first) and fix what the chat page takes from the settings."""
     rasa_url = (getattr(settings, "rasa_public_url", None) or DEFAULT_RASA_URL).rstrip("/")
+    origins = settings.widget_origin_list()
     # load_texts() here: fail at start-up, not on the first visitor, if the file is broken.
-    app.state.thamtob_chat = ChatPage(rasa_url, _csp(rasa_url), load_texts())
+    app.state.thamtob_chat = ChatPage(rasa_url, _csp(rasa_url), load_texts(),
+                                      panel_csp=_csp(rasa_url, " ".join(["'self'", *origins])),
+                                      own_origin=origin_of(settings.public_url), widget_origins=frozenset(origins))
     if SWAGGER_DIR.is_dir():
         # Mounted before /static so that the more specific prefix wins.
         app.mount(SWAGGER_PREFIX, StaticFiles(directory=str(SWAGGER_DIR)), name="swagger-ui")

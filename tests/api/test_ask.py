@@ -61,11 +61,11 @@ def test_given_lang_overrides_detection(faq_service):
 
 def test_every_ask_is_logged_redacted_with_hashed_session(faq_service):
     body = ask(faq_service, "ติดต่อผมที่ 081-234-5678 หรือ somchai@example.com เรื่องภาษี VAT ผู้เข้าร่วมคนไทย",
-               channel="website", session_id="visitor-42")
+               channel="widget", session_id="visitor-42")
     row = log_row(faq_service, body["log_id"])
     assert "081" not in row["question_text"] and "somchai" not in row["question_text"]
     assert "[PHONE]" in row["question_text"] and "[EMAIL]" in row["question_text"]
-    assert row["channel"] == "website" and row["lang"] == "th"
+    assert row["channel"] == "widget" and row["lang"] == "th"
     assert row["session_hash"] and row["session_hash"] != "visitor-42" and len(row["session_hash"]) == 64
     assert row["outcome"] in ("answered", "suggested", "declined")
     assert row["latency_ms"] > 0 and row["confidence"] == pytest.approx(body["confidence"])
@@ -89,7 +89,7 @@ def test_bot_turns_need_the_service_token_and_are_idempotent(faq_service):
     from tests.support.procs import SERVICE_TOKEN
 
     url = f"{faq_service.url}/api/v1/questions"
-    turn = {"question": "อยากร้องเรียนแบบไม่เปิดเผยชื่อ", "channel": "rest", "session_id": "s1",
+    turn = {"question": "อยากร้องเรียนแบบไม่เปิดเผยชื่อ", "channel": "line", "session_id": "s1",
             "intent": "ask_complaint_channels", "outcome": "handled_by_bot",
             "asked_at": "2026-11-25T10:00:00+07:00", "idempotency_key": "turn-abc-1"}
     assert httpx.post(url, json=turn).status_code == 401
@@ -100,7 +100,7 @@ def test_bot_turns_need_the_service_token_and_are_idempotent(faq_service):
     assert again.status_code == 200 and again.json()["log_id"] == first.json()["log_id"]
     row = log_row(faq_service, first.json()["log_id"])
     assert row["intent"] == "ask_complaint_channels" and row["outcome"] == "handled_by_bot"
-    assert row["channel"] == "rest"
+    assert row["channel"] == "line"
 
 
 def test_faq_listing_and_detail(faq_service):

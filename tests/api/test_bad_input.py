@@ -26,6 +26,7 @@ def log_count(service) -> int:
     {"question": ["a"]},
     {"question": "ok", "lang": "fr"},
     {"question": "ok", "channel": "c" * 65},
+    {"question": "ok", "channel": "rest"},  # web, widget, line or api only
     [1, 2, 3],
 ])
 def test_invalid_ask_is_422_with_a_message_and_not_logged(faq_service, body):

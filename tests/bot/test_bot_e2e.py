@@ -41,7 +41,7 @@ def test_complaint_channels(bot_stack, lang, question, marker):
     assert any(b["payload"].startswith("/report_wrongdoing") for r in replies for b in r.get("buttons", []))
     rows = bot_stack.wait_for_rows(question)
     assert len(rows) == 1, (rows, bot_stack.logs())
-    assert rows[0]["channel"] == "rest"
+    assert rows[0]["channel"] == "web"
     assert rows[0]["outcome"] in ("answered", "suggested", "declined")  # the knowledge base was asked
     assert rows[0]["intent"] == "ask_complaint_channels"
 
@@ -56,7 +56,7 @@ def test_service_manual_question_gets_the_faq_answer(bot_stack, lang, question):
     rows = bot_stack.wait_for_rows(question)
     assert len(rows) == 1, (rows, reply)
     row = rows[0]
-    assert row["channel"] == "rest" and row["outcome"] == "answered", row
+    assert row["channel"] == "web" and row["outcome"] == "answered", row
     entry = httpx.get(f"{bot_stack.faq.url}/api/v1/faqs/{row['faq_id']}", timeout=10).json()
     assert "mega" in entry["key"], entry["key"]
     assert entry[f"answer_{lang}"].strip() in reply, reply
@@ -94,7 +94,7 @@ def test_out_of_scope_is_declined_with_contact_channels(bot_stack, lang, questio
     assert ("Sorry" if lang == "en" else "ขออภัย") in reply
     rows = bot_stack.wait_for_rows(question)
     assert len(rows) == 1, rows
-    assert rows[0]["channel"] == "rest"
+    assert rows[0]["channel"] == "web"
     assert rows[0]["intent"] in ("out_of_scope", None)
     assert rows[0]["outcome"] in ("handled_by_bot", "declined")
 
@@ -129,7 +129,7 @@ def test_faq_service_down_then_back_question_logged_once(bot_stack):
         rows = bot_stack.log_rows(question)
         assert len(rows) == 1, (question, rows, bot_stack.logs())
         assert rows[0]["outcome"] == "unavailable"
-        assert rows[0]["channel"] == "rest"
+        assert rows[0]["channel"] == "web"
     assert not list((bot_stack.queue_dir / "pending").glob("*.json"))
     # and the conversation goes on normally
     assert "MICE" in bot_stack.texts(bot_stack.say(user, first))

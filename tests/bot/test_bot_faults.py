@@ -52,7 +52,7 @@ def test_action_server_killed_with_a_queued_question_delivers_it_once_after_rest
     time.sleep(3)  # room for a duplicate to show up
     rows = bot_stack.log_rows(question)
     assert len(rows) == 1, (rows, bot_stack.logs())
-    assert rows[0]["outcome"] == "unavailable" and rows[0]["channel"] == "rest"
+    assert rows[0]["outcome"] == "unavailable" and rows[0]["channel"] == "web"
     assert not list(pending_dir.glob("*.json"))
     assert not list((bot_stack.queue_dir / "failed").glob("*.json"))
     # the conversation goes on through the restarted action server

@@ -120,9 +120,9 @@ def test_tracker_on_postgresql_and_lock_store_on_redis(bot_stack, prod_rasa):
     assert en_q in user_texts.get(en_user, []), rows
     assert any(r["type_name"] == "bot" for r in rows)
     assert any(r["action_name"] == "action_answer_faq" for r in rows if r["sender_id"] == en_user)
-    # the turns reached the question log through the shared action server, with channel "rest"
+    # the turns reached the question log through the shared action server, with channel "web"
     for question in (th_q, en_q):
-        assert any(r["channel"] == "rest" for r in bot_stack.wait_for_rows(question))
+        assert any(r["channel"] == "web" for r in bot_stack.wait_for_rows(question))
 
 
 def test_sender_rate_limit_gives_429_with_retry_after(prod_rasa):

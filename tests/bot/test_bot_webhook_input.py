@@ -136,7 +136,7 @@ def test_odd_but_valid_text_gets_a_reply_and_is_logged_whole(bot_stack, name, me
     expected = (expect_logged or message).format(m=m).replace("\u200d", "")  # zero-width joiner dropped
     rows = bot_stack.wait_for_rows(expected)
     assert len(rows) == 1, (rows, rows_like(bot_stack, m))
-    assert rows[0]["channel"] == "rest"
+    assert rows[0]["channel"] == "web"
     assert all(r["question_text"] == expected for r in rows_like(bot_stack, m))
 
 

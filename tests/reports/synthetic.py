@@ -59,6 +59,10 @@ def load(db) -> dict[str, int]:
         q(bkk(2020, 3, 31, 23, 59, 59), "answered", latency=500, helpful=True, comment="", faq_id=c.id)
         q(bkk(2020, 4, 1, 0, 0, 0), "answered", latency=50)                          # FY2563 H2
         q(bkk(2020, 9, 30, 23, 59, 59), "declined", latency=70, text="ค่าเช่าบูธ")       # FY2563 H2
+        q(bkk(2020, 6, 15, 10, 0), "answered", "widget", helpful=True, faq_id=a.id)   # FY2563 H2 by channel
+        q(bkk(2020, 6, 16, 10, 0), "answered", "widget", helpful=False)
+        q(bkk(2020, 7, 1, 9, 0), "declined", "widget", text="ค่าเช่าบูธ")
+        q(bkk(2020, 7, 2, 9, 0), "answered", "line", helpful=True)
         q(bkk(2020, 10, 1, 0, 0, 0), "answered", latency=1)                          # FY2564 H1
 
         s.add_all([

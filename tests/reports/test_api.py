@@ -104,6 +104,45 @@ def test_report_figures_and_downloads(svc):
         assert viewer.get("/api/v1/staff/reports/2020/1/pdf").status_code == 422
 
 
+def test_console_shows_questions_per_channel(svc):
+    """Questions asked through the widget and LINE appear in their own rows of the figures and of the
+    console's report page: questions, answered rate and the 👍 share of the feedback."""
+    import re
+    from datetime import datetime, timezone
+
+    import httpx
+
+    from faq_service.measures.periods import Period
+
+    now = Period.containing(datetime.now(timezone.utc))
+    params = {"fy": now.fiscal_year, "half": now.half}
+
+    def per_channel(viewer) -> dict:
+        return {c["channel"]: c for c in viewer.get("/api/v1/staff/reports/figures", params=params).json()["channels"]}
+
+    with svc.client("viewer") as viewer:
+        before = per_channel(viewer)
+        asked = [svc.ask(q, channel="widget") for q in ("สสปน. คืออะไร", "What is TCEB?")]
+        svc.ask("ติดต่อ สสปน. ได้อย่างไร", channel="line")
+        for body, helpful in zip(asked, (True, False)):
+            r = httpx.post(f"{svc.url}/api/v1/feedback", json={"log_id": body["log_id"], "helpful": helpful})
+            assert r.status_code == 204
+        after = per_channel(viewer)
+        assert list(after) == ["web", "widget", "line", "api"]
+        assert after["widget"]["asked"] - before["widget"]["asked"] == 2
+        assert after["widget"]["helpful_yes"] - before["widget"]["helpful_yes"] == 1
+        assert after["widget"]["helpful_no"] - before["widget"]["helpful_no"] == 1
+        assert after["line"]["asked"] - before["line"]["asked"] == 1
+        w = after["widget"]
+        assert w["answered_pct"] == round(100.0 * w["answered"] / w["asked"], 1)
+        assert w["helpful_pct"] == round(100.0 * w["helpful_yes"] / (w["helpful_yes"] + w["helpful_no"]), 1)
+        page = viewer.get("/console/reports", params={**params, "lang": "en"}).text
+    row = re.search(r'<tr data-channel="widget"><th scope="row">([^<]+)</th><td>(\d+)</td><td>([^<]+)</td>'
+                    r'<td>([^<]+)</td></tr>', page)
+    assert row, page
+    assert row.groups() == ("Chat widget on websites", str(w["asked"]), str(w["answered_pct"]), str(w["helpful_pct"]))
+
+
 def test_measure_times_are_rfc3339_in_utc(svc):
     import re
 

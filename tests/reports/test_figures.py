@@ -46,14 +46,36 @@ def test_first_half_figures(loaded):
     assert (f.clusters_opened, f.clusters_closed, f.entries_improved) == (4, 2, 2)  # c1–c4 opened; c2, c4 closed
 
 
+def channel_rows(f) -> list[tuple]:
+    return [(c.channel, c.asked, c.answered, c.answered_pct, c.helpful_yes, c.helpful_no, c.helpful_pct)
+            for c in f.channels]
+
+
+def test_first_half_by_channel(loaded):
+    with loaded.session() as s:
+        f = compute(s, Period(2563, 1))
+    # web: rows 1, 3, 6 — two answered, both 👍; line: rows 2, 5 — none answered, one 👎; api: row 4.
+    assert channel_rows(f) == [("web", 3, 2, 66.7, 2, 0, 100.0), ("widget", 0, 0, None, 0, 0, None),
+                               ("line", 2, 0, 0.0, 0, 1, 0.0), ("api", 1, 0, 0.0, 0, 0, None)]
+    line = figure_lines(f, ["E6"], "en")[1]
+    assert line == ("By channel: Chat page 3 questions (66.7% answered; 👍 100.0% of feedback); "
+                    "Chat widget on websites 0 questions; LINE 2 questions (0.0% answered; 👍 0.0% of feedback); "
+                    "API 1 questions (0.0% answered; no feedback yet)")
+
+
 def test_second_half_figures(loaded):
     with loaded.session() as s:
         f = compute(s, Period(2563, 2))
-    assert f.asked == 2
-    assert f.by_outcome == {"answered": 1, "declined": 1}
+    assert f.asked == 6
+    assert f.by_outcome == {"answered": 4, "declined": 2}
     assert f.median_latency_ms == 60.0  # even count: mean of 50 and 70
     assert f.months[0].asked == 1 and f.months[-1].asked == 1
-    assert f.top_unanswered == [("ค่าเช่าบูธ", 1)]
+    assert [m.asked for m in f.months] == [1, 0, 2, 2, 0, 1]
+    assert f.top_unanswered == [("ค่าเช่าบูธ", 2)]
+    # web: Apr answered, Sep declined; widget: two answered (👍, 👎) and one declined; line: one answered 👍.
+    assert channel_rows(f) == [("web", 2, 1, 50.0, 0, 0, None), ("widget", 3, 2, 66.7, 1, 1, 50.0),
+                               ("line", 1, 1, 100.0, 1, 0, 100.0), ("api", 0, 0, None, 0, 0, None)]
+    assert (f.helpful_yes, f.helpful_no) == (2, 1)
     assert (f.entries_created, f.entries_updated, f.entries_published) == (1, 0, 3)
     assert (f.clusters_opened, f.clusters_closed, f.entries_improved) == (0, 1, 0)
 

@@ -187,7 +187,7 @@ def test_html_and_xlsx(seeded):
         rep = build(s, Period(2563, 1), "th")
     html = render_report(rep, "html").decode("utf-8")
     assert html.count('<tr id="fy2563-') == len(SEED_DOC["measures"])
-    assert html.count("data:image/png;base64,") == 3  # months, answered rate, unanswered topics
+    assert html.count("data:image/png;base64,") == 4  # months, answered rate, channels, unanswered topics
     wb = load_workbook(io.BytesIO(render_report(rep, "xlsx")))
     sheet = wb["รายงาน"]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]

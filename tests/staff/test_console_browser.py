@@ -223,7 +223,7 @@ PAYLOADS = [
 def test_question_text_is_escaped_on_the_review_page(sqlite_staff_service, new_page):
     svc = sqlite_staff_service
     for p in PAYLOADS:
-        r = httpx.post(f"{svc.url}/api/v1/ask", json={"question": p, "channel": "<b>chan</b>"}, timeout=60)
+        r = httpx.post(f"{svc.url}/api/v1/ask", json={"question": p, "channel": "web"}, timeout=60)
         assert r.status_code == 200
         # A thumbs down puts the question on the review page whatever the retrieval decided (a payload
         # followed by "opening hours?" may well be answered).
@@ -238,7 +238,7 @@ def test_question_text_is_escaped_on_the_review_page(sqlite_staff_service, new_p
     page.wait_for_load_state("networkidle")
     text = page.locator("main").inner_text()
     for p in ("<script>window.__xss = 1</script>", "<img src=x onerror=\"window.__xss = 2\">",
-              "{{ 7 * 7 }}", "<b>chan</b>"):
+              "{{ 7 * 7 }}"):
         assert p in text, p
     assert page.evaluate("() => window.__xss") is None
     assert page.locator("main script, main img, main svg, main b, main a[href^='javascript']").count() == 0

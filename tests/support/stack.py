@@ -3,13 +3,15 @@ action server and `rasa run` with the trained model from var/models (run `make t
 model is a failure, never a skip). Every process gets free ports; logs go under the test's tmp dir."""
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.support.procs import BOT_BIN, REPO, SERVICE_TOKEN, Proc, free_port, start, start_faq_service
+from tests.support.procs import BOT_BIN, REPO, SERVICE_TOKEN, VENV_BIN, Proc, free_port, start, start_faq_service
 
 MODEL = REPO / "var" / "models" / "thamtob.tar.gz"
 RUN_WITH_ENV = str(REPO / "bot" / "run-with-env.sh")
@@ -32,6 +34,9 @@ class BotStack:
         self.rasa_env = dict(rasa_env or {})
         self.faq_port = free_port()
         self.actions_port, self.rasa_port = free_port(), free_port()
+        # One website allowed to embed the chat widget (tests/web/test_widget.py serves a page there).
+        self.widget_port = free_port()
+        self.widget_origin = f"http://127.0.0.1:{self.widget_port}"
         self.faq: Proc | None = None
         self.actions: Proc | None = None
         self.rasa: Proc | None = None
@@ -41,8 +46,21 @@ class BotStack:
     def start_faq(self) -> Proc:
         # The chat page served by this faq_service talks to this stack's Rasa.
         self.faq = start_faq_service(self.log_dir, self.db_url, port=self.faq_port, deadline=300,
-                                     extra_env={"RASA_PUBLIC_URL": f"http://127.0.0.1:{self.rasa_port}"})
+                                     extra_env={"RASA_PUBLIC_URL": f"http://127.0.0.1:{self.rasa_port}",
+                                                **self.widget_env()})
         return self.faq
+
+    def widget_env(self) -> dict:
+        return {"THAMTOB_WIDGET_ORIGINS": self.widget_origin}
+
+    def rasa_cors(self) -> list[str]:
+        """Rasa's --cors as scripts/run.sh computes it: `thamtob web rasa-cors` with the chat page at this
+        stack's faq_service and the widget's allowed site."""
+        done = subprocess.run([str(VENV_BIN / "thamtob"), "web", "rasa-cors"], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, **self.widget_env(),
+                                               "THAMTOB_PUBLIC_URL": f"http://127.0.0.1:{self.faq_port}"})
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
 
     def start_all(self) -> None:
         self.start_faq()
@@ -73,7 +91,8 @@ class BotStack:
                **self.rasa_env, **(extra_env or {})}
         return start(
             name,
-            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "-i", "127.0.0.1", "--cors", "*", "--model", str(MODEL),
+            [RUN_WITH_ENV, str(BOT_BIN / "rasa"), "run", "-i", "127.0.0.1", "--cors", *self.rasa_cors(),
+             "--model", str(MODEL),
              "--port", str(port), "--credentials", "bot/credentials.yml",
              "--endpoints", "bot/endpoints.yml"],
             f"http://127.0.0.1:{port}", "/", self.log_dir, env, deadline=300)  # "/" answers once the model is loaded

@@ -86,6 +86,17 @@ class StubRasa:
 
     @staticmethod
     def reply(message: str) -> list[dict]:
+        if message.startswith("card"):  # an answer as the real bot sends it: four messages (five with the hint)
+            parts = [{"recipient_id": "x", "text": "คำตอบการ์ด: บริการของ สสปน. ไม่มีค่าใช้จ่าย\nติดต่อได้ทุกวันทำการ"},
+                     {"recipient_id": "x", "text": "ข้อมูล ณ วันที่ 26 พ.ย. 2569"},
+                     {"recipient_id": "x", "text": "ที่มา: https://www.businesseventsthailand.com/th/faq"},
+                     {"recipient_id": "x", "text": "คำตอบนี้มีประโยชน์ไหม",
+                      "buttons": [{"title": "👍 มีประโยชน์", "payload": '/affirm{"log_id": 7}'},
+                                  {"title": "👎 ไม่มีประโยชน์", "payload": '/deny{"log_id": 7}'}]}]
+            if message == "card with hint":
+                parts.insert(3, {"recipient_id": "x",
+                                 "custom": {"thamtob": {"outcome": "answered", "key": "fees", "log_id": 7}}})
+            return parts
         if message.startswith("/"):
             return [{"recipient_id": "x", "text": f"payload received: {message}"}]
         if THAI.search(message):
@@ -364,6 +375,46 @@ def test_wcag_aa_scan(faq_web, new_page):
 
 
 # ---------------------------------------------------------------------------------------------
+# One answer, one card: on the page and in the widget's panel, with and without the custom hint
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path, surface", [("/", "web"), ("/widget/panel?lang=th", "widget")])
+def test_an_answer_is_one_card(faq_web, stub_rasa, new_page, path, surface):
+    page, rec = new_page()
+    page.goto(faq_web.url + path)
+    page.locator("#messages .msg-bot[data-welcome]").wait_for()
+    for question, outcome in (("card", None), ("card with hint", "answered")):
+        before = page.locator("#messages .msg-bot").count()
+        ask(page, question)
+        page.wait_for_function(f"() => document.querySelectorAll('#messages .msg-bot').length > {before}"
+                               " && document.getElementById('status').textContent === ''")
+        cards = page.locator("#messages .msg-bot")
+        assert cards.count() == before + 1, cards.all_inner_texts()
+        card = cards.last
+        assert card.get_attribute("data-outcome") == outcome
+        # In order: the answer, then the source link and the date in small print, then 👍/👎.
+        parts = card.evaluate("""c => [...c.children].filter(e => !e.classList.contains('visually-hidden'))
+            .map(e => [e.className, e.innerText.replace(/\\s+/g, ' ').trim()])""")
+        assert [cls for cls, _ in parts] == ["card-text", "card-meta", "card-actions card-feedback"], parts
+        assert parts[0][1] == "คำตอบการ์ด: บริการของ สสปน. ไม่มีค่าใช้จ่าย ติดต่อได้ทุกวันทำการ"
+        assert parts[1][1].index("ที่มา:") < parts[1][1].index("ข้อมูล ณ วันที่ 26 พ.ย. 2569"), parts[1]
+        link = card.locator(".card-meta a")
+        assert link.get_attribute("href") == "https://www.businesseventsthailand.com/th/faq"
+        sizes = card.evaluate("""c => ['.card-text', '.card-meta'].map(
+            s => parseFloat(getComputedStyle(c.querySelector(s)).fontSize))""")
+        assert sizes[1] < sizes[0], sizes
+        assert card.locator(".card-feedback .quick button").all_inner_texts() == ["👍 มีประโยชน์", "👎 ไม่มีประโยชน์"]
+        assert "thamtob" not in card.inner_text() and "{" not in card.inner_text()
+    # The page says where it is: the action server logs the channel from it (actions/channels.py).
+    assert stub_rasa.received[-1]["metadata"] == {"surface": surface}
+    assert stub_rasa.received[-1]["sender"].startswith(surface + "-")
+    card.locator(".card-feedback .quick button").first.click()
+    page.locator("#messages .msg-bot", has_text="payload received: /affirm").wait_for()
+    assert stub_rasa.received[-1]["message"] == '/affirm{"log_id": 7}'
+    shot(page, f"card-{surface}")
+    assert rec.non_local() == []
+
+
+# ---------------------------------------------------------------------------------------------
 # 2. The whole stack: a Thai and an English question typed into the widget get the right answers
 # ---------------------------------------------------------------------------------------------
 
@@ -414,7 +465,7 @@ def test_widget_answers_thai_and_english_with_the_real_bot(bot_stack, chat_page_
         assert not page.locator("#messages .msg-error").count(), (joined, bot_stack.logs())
         assert any(x in joined or x in joined.lower() for x in expected), (lang, joined)
         rows = bot_stack.wait_for_rows(question)
-        assert rows and rows[0]["channel"] == "rest", (rows, bot_stack.logs())
+        assert rows and rows[0]["channel"] == "web", (rows, bot_stack.logs())
 
     shot(page, "widget-real-bot-desktop")
     page.set_viewport_size({"width": 360, "height": 740})

@@ -4,6 +4,8 @@
 
   var config = JSON.parse(document.getElementById("thamtob-config").textContent);
   var TEXTS = config.texts;
+  /* "web": the chat page; "widget": the same page in the widget's panel on another site. */
+  var SURFACE = config.surface === "widget" ? "widget" : "web";
   var WEBHOOK = config.rasaUrl.replace(/\/+$/, "") + "/webhooks/rest/webhook";
   var TIMEOUT_MS = 20000;
   var MAX_LEN = 1000;
@@ -33,7 +35,8 @@
     try { if (s) { s.setItem(key, value); } } catch (e) { /* private mode: keep in memory */ }
   }
 
-  var lang = getItem("localStorage", LANG_KEY);
+  /* In the widget the host page chose the language (data-lang); the visitor may still switch it. */
+  var lang = SURFACE === "widget" ? null : getItem("localStorage", LANG_KEY);
   if (!TEXTS[lang]) { lang = config.defaultLang || "th"; }
 
   function t(key) { return (TEXTS[lang] && TEXTS[lang][key]) || TEXTS.th[key] || key; }
@@ -48,12 +51,12 @@
   }
 
   var sender = getItem("sessionStorage", SENDER_KEY);
-  if (!sender) { sender = "web-" + randomId(); setItem("sessionStorage", SENDER_KEY, sender); }
+  if (!sender) { sender = SURFACE + "-" + randomId(); setItem("sessionStorage", SENDER_KEY, sender); }
 
   /* ---- language ---- */
   function applyLanguage(newLang) {
     lang = TEXTS[newLang] ? newLang : "th";
-    setItem("localStorage", LANG_KEY, lang);
+    if (SURFACE === "web") { setItem("localStorage", LANG_KEY, lang); }
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
     document.querySelectorAll("[data-i18n-placeholder]").forEach(function (el) {
@@ -110,7 +113,7 @@
     return div;
   }
 
-  function addButtons(buttons, label) {
+  function addButtons(buttons, label, parent) {
     var list = document.createElement("ul");
     list.className = "quick";
     if (label) { list.setAttribute("aria-label", label); }
@@ -130,23 +133,92 @@
       li.appendChild(btn);
       list.appendChild(li);
     });
-    if (list.children.length) { els.messages.appendChild(list); scrollToEnd(); }
+    if (list.children.length) { (parent || els.messages).appendChild(list); scrollToEnd(); }
     return list;
   }
 
-  function renderBotReplies(replies) {
-    var shown = 0;
+  /* ---- one bot turn, one card ----
+     Rasa's REST reply to one message is several messages: for an answer, the answer, "information as of
+     <date>", "source: <link>" and "was this helpful?" with 👍/👎. They are shown as ONE card: the text,
+     then the source link and the date in small print, then the buttons. A message holding only `custom`
+     data is not shown ({"thamtob": {"outcome", "key", "log_id"}} only marks the card). */
+  var ONE_URL = /https?:\/\/[^\s<>"']+/;
+  var DATE_AT_END = /\d{1,2}\s+[^\s\d]+\s+\d{4}\s*$/;       /* 26 พ.ย. 2569 · 26 Nov 2026 */
+  var FEEDBACK_PAYLOAD = /^\/(affirm|deny)\{/;
+
+  function oneLine(text, max) { return text.indexOf("\n") < 0 && text.length <= max; }
+  /* "Source: <link>": one line that is a link and a short label */
+  function isSourceLine(text) {
+    var m = text.match(ONE_URL);
+    return Boolean(m) && oneLine(text, 400) && text.replace(m[0], "").trim().length <= 24;
+  }
+  function isDateLine(text) { return oneLine(text, 60) && DATE_AT_END.test(text); }
+
+  function splitTurn(replies) {
+    var turn = { body: [], sources: [], dates: [], actions: [], hint: null };
     (replies || []).forEach(function (r) {
-      if (!r) { return; }
-      var text = r.text || (r.custom && typeof r.custom.text === "string" ? r.custom.text : "");
-      if (text) { addMessage("bot", text); shown++; }
-      if (Array.isArray(r.buttons) && r.buttons.length) { addButtons(r.buttons); shown++; }
-      if (r.image && !text) {
-        /* images may be remote: show a link instead of loading it */
-        addMessage("bot", r.image); shown++;
+      if (!r || typeof r !== "object") { return; }
+      var text = typeof r.text === "string" ? r.text.trim() : "";
+      if (!text && r.custom && typeof r.custom.text === "string") { text = r.custom.text.trim(); }
+      var buttons = Array.isArray(r.buttons) ? r.buttons.filter(function (b) { return b && (b.title || b.payload); }) : [];
+      if (!text && !buttons.length && !r.image) {
+        if (r.custom && r.custom.thamtob && typeof r.custom.thamtob === "object") { turn.hint = r.custom.thamtob; }
+        return;
       }
+      if (buttons.length) {
+        turn.actions.push({ text: text, buttons: buttons,
+          feedback: buttons.some(function (b) { return FEEDBACK_PAYLOAD.test(String(b.payload || "")); }) });
+        return;
+      }
+      if (!text) { turn.body.push(String(r.image)); return; }   /* a remote image: its link, not loaded */
+      if (turn.body.length && !turn.actions.length && isSourceLine(text)) { turn.sources.push(text); return; }
+      if (turn.body.length && !turn.actions.length && isDateLine(text)) { turn.dates.push(text); return; }
+      turn.body.push(text);
     });
-    if (!shown) { addMessage("bot", t("error_empty"), "msg-error"); }
+    return turn;
+  }
+
+  function paragraph(parent, className, text) {
+    var p = document.createElement("p");
+    if (className) { p.className = className; }
+    appendRichText(p, text);
+    parent.appendChild(p);
+    return p;
+  }
+
+  function renderBotReplies(replies) {
+    var turn = splitTurn(replies);
+    if (!turn.body.length && !turn.actions.length) { addMessage("bot", t("error_empty"), "msg-error"); return; }
+    var card = document.createElement("div");
+    card.className = "msg msg-bot card";
+    card.setAttribute("data-role", "bot");
+    if (turn.hint && typeof turn.hint.outcome === "string") { card.setAttribute("data-outcome", turn.hint.outcome); }
+    var label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = t("bot") + ": ";
+    card.appendChild(label);
+    turn.body.forEach(function (text) { paragraph(card, "card-text", text); });
+    var meta = turn.sources.concat(turn.dates);
+    if (meta.length) {
+      var small = document.createElement("p");
+      small.className = "card-meta";
+      meta.forEach(function (text, i) {
+        if (i) { small.appendChild(document.createTextNode(" · ")); }
+        var span = document.createElement("span");
+        appendRichText(span, text);
+        small.appendChild(span);
+      });
+      card.appendChild(small);
+    }
+    turn.actions.forEach(function (action) {
+      var box = document.createElement("div");
+      box.className = action.feedback ? "card-actions card-feedback" : "card-actions";
+      if (action.text) { paragraph(box, "card-prompt", action.text); }
+      card.appendChild(box);
+      addButtons(action.buttons, action.text, box);
+    });
+    els.messages.appendChild(card);
+    scrollToEnd();
   }
 
   /* On a phone the privacy notice folds to its heading once the conversation starts (one tap reopens it). */
@@ -174,7 +246,7 @@
     return fetch(WEBHOOK, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ sender: sender, message: message }),
+      body: JSON.stringify({ sender: sender, message: message, metadata: { surface: SURFACE } }),
       signal: ctrl ? ctrl.signal : undefined,
       credentials: "omit",
       referrerPolicy: "no-referrer"
@@ -218,7 +290,7 @@
   });
 
   els.newChat.addEventListener("click", function () {
-    sender = "web-" + randomId();
+    sender = SURFACE + "-" + randomId();
     setItem("sessionStorage", SENDER_KEY, sender);
     els.messages.textContent = "";
     showWelcomeIfEmpty(false);
@@ -237,6 +309,24 @@
       var q = t("suggestion_" + i);
       return { title: q, payload: q };
     }), t("suggestions_label"));
+  }
+
+  /* ---- in the widget's panel: Esc closes it, and the widget moves focus in (focus trap) ---- */
+  function focusables() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("button, input, summary, a[href], [tabindex='0']"),
+      function (el) { return !el.disabled && el.getClientRects().length > 0; });
+  }
+  if (SURFACE === "widget" && window.parent !== window) {
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { window.parent.postMessage({ type: "thamtob:close" }, "*"); }
+    });
+    window.addEventListener("message", function (ev) {
+      if (ev.source !== window.parent || !ev.data || ev.data.type !== "thamtob:focus") { return; }
+      var all = focusables();
+      var target = ev.data.where === "last" ? all[all.length - 1] : (ev.data.where === "first" ? all[0] : els.input);
+      if (target) { target.focus(); }
+    });
   }
 
   applyLanguage(lang);
