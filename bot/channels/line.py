@@ -242,7 +242,7 @@ class LineInput(InputChannel):
     async def send_notice(self, code: str, lang: Optional[str], token: Optional[str], user_id: Optional[str],
                           **fmt: Any) -> None:
         texts = self.texts[code]
-        text = fill(texts[lang], fmt) if lang in ("th", "en") else f"{fill(texts['th'], fmt)}\n{fill(texts['en'], fmt)}"
+        text = fill(texts[lang], fmt) if lang in ("th", "en") else f"{fill(texts['th'], fmt)} / {fill(texts['en'], fmt)}"
         await self.deliver([{"type": "text", "text": text}], token, user_id)
 
     async def deliver(self, messages: List[Dict[str, Any]], token: Optional[str], user_id: Optional[str]) -> None:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from actions.config import DEFAULT_FAQ_URL, DEFAULT_SERVICE_TOKEN
 from bot.channels.rate_limit import Limit
 from rasa.shared.exceptions import RasaException
 
@@ -84,5 +85,7 @@ def load_settings(env: Mapping[str, str]) -> LineSettings:
         enabled=True, channel_secret=secret, access_token=token, api_base_url=base.rstrip("/"),
         user_hash_key=key, rate_user=rate, api_timeout_s=timeout,
         redis_url=_get(env, "REDIS_URL") or None, redis_prefix=_get(env, "RASA_REDIS_KEY_PREFIX") or "thamtob",
-        faq_url=(_get(env, "FAQ_URL") or None), service_token=_get(env, "THAMTOB_SERVICE_TOKEN") or None,
+        # the same defaults as the action server's (actions/config.py): a development stack works as it is
+        faq_url=_get(env, "FAQ_URL") or DEFAULT_FAQ_URL,
+        service_token=_get(env, "THAMTOB_SERVICE_TOKEN") or DEFAULT_SERVICE_TOKEN,
         tracker_db_url=_get(env, "RASA_TRACKER_DB_URL") or None)
