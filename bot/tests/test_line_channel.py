@@ -132,3 +132,21 @@ def test_custom_only_messages_and_empty_turns_send_nothing():
 def test_never_more_than_five_messages():
     out = render([{"text": f"line {i}"} for i in range(8)])
     assert len(out) == 5 and "line 7" in out[-1]["text"]
+
+
+def test_an_event_id_is_taken_once_until_it_expires():
+    import asyncio
+
+    from bot.channels.line_seen import SeenEvents
+
+    now = [1000.0]
+    seen = SeenEvents(ttl_s=60, clock=lambda: now[0])
+
+    async def run():
+        assert await seen.first_time("01J00000000000000000000001")
+        assert not await seen.first_time("01J00000000000000000000001")   # redelivered: same id
+        assert await seen.first_time("01J00000000000000000000002")
+        assert await seen.first_time(None) and await seen.first_time(None)  # no id: nothing to compare
+        now[0] += 61
+        assert await seen.first_time("01J00000000000000000000001")       # forgotten after the expiry
+    asyncio.run(run())
