@@ -31,6 +31,7 @@ from faq_service.faqs.index_source import PublishedEntries
 from faq_service.measures import api as measures_api
 from faq_service.measures import pages as measures_pages
 from faq_service.ops import api as ops_api
+from faq_service.privacy import api as privacy_api
 from faq_service.questions import api as questions_api
 from faq_service.questions.answering import load_entries
 from faq_service.reports import api as reports_api
@@ -50,7 +51,8 @@ from faq_service.web import widget as web_widget
 log = logging.getLogger("faq_service")
 
 ROUTERS = (
-    questions_api.router, faqs_api.router, web_api.router, web_widget.router, complaints_api.router, complaints_pages.router,
+    questions_api.router, privacy_api.router, faqs_api.router, web_api.router, web_widget.router,
+    complaints_api.router, complaints_pages.router,
     complaints_statistics.router, complaints_desk_api.router, complaints_desk_pages.pages,
     staff_api.router, faqs_staff_api.router, review_api.router, measures_api.router, reports_api.router,
     console_login.router, faqs_pages.router, staff_pages.router, review_pages.pages,

@@ -83,6 +83,10 @@ rasa_pid="${pids[-1]}"
 wait_ready actions "http://127.0.0.1:$ACTIONS_PORT/health" 120 "$actions_pid"
 wait_ready rasa "http://127.0.0.1:$RASA_PORT/" 300 "$rasa_pid"
 
+# The LINE channel takes LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and LINE_USER_HASH_KEY from this
+# environment (Rasa inherits it); with neither credential set it stays off and its webhook answers 503.
+if [[ -n "${LINE_CHANNEL_SECRET:-}" && -n "${LINE_CHANNEL_ACCESS_TOKEN:-}" ]]; then line_state="on"; else line_state="off: LINE_* not set"; fi
+
 cat <<MSG
 
 ThamTob is running (Ctrl-C stops everything):
@@ -92,6 +96,7 @@ ThamTob is running (Ctrl-C stops everything):
   FAQ API docs    http://127.0.0.1:$FAQ_PORT/docs
   Rasa REST       http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
   Action server   http://127.0.0.1:$ACTIONS_PORT/webhook
+  LINE webhook    http://127.0.0.1:$RASA_PORT/webhooks/line/webhook ($line_state; docs/line.md)
   Logs            $LOG_DIR/
 MSG
 

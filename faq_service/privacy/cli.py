@@ -46,10 +46,10 @@ def delete_session(session_id: str = typer.Argument(..., help="the chat session 
     from faq_service.privacy import service
 
     s = get_settings()
-    erased = service.delete_session_log(open_database(), session_id, s.secret_key)
-    console.print(f"question log: {erased} rows of the session erased")
-    tracker_db = tracker_db or s.rasa_tracker_db_url
-    if tracker_db:
-        console.print(f"tracker store: {service.delete_tracker_session(tracker_db, session_id)} events deleted")
     queue = action_queue or s.action_queue_dir
-    console.print(f"action queue: {service.delete_queue_session(queue, session_id)} files removed")
+    erased = service.erase_session(open_database(), session_id, s.secret_key,
+                                   tracker_db or s.rasa_tracker_db_url, queue)
+    console.print(f"question log: {erased.question_log_rows} rows of the session erased")
+    if erased.tracker_events is not None:
+        console.print(f"tracker store: {erased.tracker_events} events deleted")
+    console.print(f"action queue: {erased.queue_files} files removed")

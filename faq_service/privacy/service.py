@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -79,3 +80,25 @@ def purge_action_queue(queue_dir: Path, days: int, now: datetime | None = None) 
 def delete_queue_session(queue_dir: Path, session_id: str) -> int:
     """Remove the queued questions of one session; returns files removed."""
     return raw_text.delete_queue_session(str(queue_dir), session_id)
+
+
+# --------------------------------------------------------------------------- one session, every store
+@dataclass(frozen=True)
+class SessionErased:
+    question_log_rows: int
+    tracker_events: int | None  # None: no tracker store configured here
+    queue_files: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def erase_session(db: Database, session_id: str, secret_key: str, tracker_db_url: str | None,
+                  queue_dir: Path) -> SessionErased:
+    """Everything kept about one chat session: its question-log rows erased (they stay as counts), its
+    tracker events and queued questions deleted. `thamtob privacy delete-session` and the service-token
+    route POST /api/v1/privacy/erase-session (a chat channel whose user left, e.g. LINE's unfollow) both
+    come here."""
+    rows = delete_session_log(db, session_id, secret_key)
+    events = delete_tracker_session(tracker_db_url, session_id) if tracker_db_url else None
+    return SessionErased(rows, events, delete_queue_session(queue_dir, session_id))

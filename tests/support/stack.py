@@ -19,6 +19,14 @@ CONTACT_PHONE = "+66 2 694 6000"
 CONTACT_EMAIL = "info@tceb.or.th"
 
 
+def line_env(api_base_url: str, channel_secret: str, access_token: str, user_hash_key: str,
+             rate_user: str = "off") -> dict:
+    """The environment that turns Rasa's LINE channel on (bot/channels/line_settings.py), talking to a
+    LINE stand-in (tests/support/line_standin.py) instead of LINE: pass it as BotStack(rasa_env=...)."""
+    return {"LINE_CHANNEL_SECRET": channel_secret, "LINE_CHANNEL_ACCESS_TOKEN": access_token,
+            "LINE_API_BASE_URL": api_base_url, "LINE_USER_HASH_KEY": user_hash_key, "LINE_RATE_USER": rate_user}
+
+
 class BotStack:
     """The three processes; `faq` is replaced when a test restarts faq_service."""
 
@@ -88,6 +96,8 @@ class BotStack:
         port = port or self.rasa_port
         env = {"ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
                "RASA_TRACKER_DB_URL": tracker_db_url or self.tracker_db_url,
+               # the LINE channel erases a user's question log through faq_service at unfollow
+               "FAQ_URL": self.faq.url, "THAMTOB_SERVICE_TOKEN": SERVICE_TOKEN,
                **self.rasa_env, **(extra_env or {})}
         return start(
             name,
