@@ -1,6 +1,7 @@
 """Install production concerns on the app: the body size limit, rate limits, security headers, CORS
-allow-list, JSON logs with request ids, GET /metrics, every exception handler (ops/errors.py) and the
-published contract: every operation's error statuses in the OpenAPI (ops/contract.py)."""
+allow-list, JSON logs with request ids, no cookies on the complaint API, GET /metrics, every exception
+handler (ops/errors.py) and the published contract: every operation's error statuses in the OpenAPI
+(ops/contract.py)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from faq_service.ops.body_limit import BodySizeLimit
 from faq_service.ops.errors import install_error_handlers
 from faq_service.ops.metrics import CONTENT_TYPE_LATEST, Metrics
 from faq_service.ops.middleware import OpsMiddleware
+from faq_service.ops.no_cookies import StripCookies
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter, make_counter
 
 
@@ -52,3 +54,5 @@ def install(app: FastAPI, settings) -> None:
                                           "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After"], allow_credentials=False,
                            max_age=600)
+    # Outermost of all: the complaint API never sees a cookie, so nothing inside can read or log one.
+    app.add_middleware(StripCookies)
