@@ -23,7 +23,8 @@ def upload_limits(settings) -> dict[str, int]:
     return {"/console/import": settings.max_upload_bytes, "/api/v1/staff/import": settings.max_upload_bytes,
             "/api/v1/complaints": settings.complaint_upload_bytes(),
             "/api/v1/staff/complaints": settings.complaint_upload_bytes(),
-            "/console/complaints/new": settings.complaint_upload_bytes()}
+            # the desk's pages that take files: recording a complaint, adding evidence to a case
+            "/console/complaints/": settings.complaint_upload_bytes()}
 
 
 def install(app: FastAPI, settings) -> None:
