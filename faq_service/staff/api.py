@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
 from faq_service.core.auth.login import issue_token
@@ -47,7 +47,7 @@ class UserIn(RequestBody):
     username: str = Field(pattern=USERNAME, description="2–80 letters, digits, dot, dash, underscore or @")
     password: str = Field(min_length=staff.MIN_PASSWORD, max_length=1000)
     role: Role = "viewer"
-    email: str | None = Field(None, max_length=254, description="optional e-mail address")
+    email: EmailStr | None = Field(None, description="optional e-mail address (checked with email-validator)")
 
 
 class UserPatch(RequestBody):
@@ -56,7 +56,7 @@ class UserPatch(RequestBody):
     password: str | None = Field(None, min_length=staff.MIN_PASSWORD, max_length=1000,
                                  description="a new password (the account's tokens stop working)")
     complaints_officer: bool | None = Field(None, description="grant (true) or revoke (false); audited")
-    email: str | None = Field(None, max_length=254, description='a new address; "" or null removes it')
+    email: EmailStr | Literal[""] | None = Field(None, description='a new address; "" or null removes it')
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}, 503: {}},
