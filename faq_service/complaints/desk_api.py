@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -62,10 +62,14 @@ def _attachment(name: str) -> str:
 @router.get("", openapi_extra=OFFICER)
 async def complaint_queue(request: Request, kind: Kind | None = None, mode: Mode | None = None,
                           status: Status | None = None, channel: Channel | None = None,
+                          page: int = Query(1, ge=1, le=100_000, description="1 is the first; past the last "
+                                            "page: the last"),
                           user: CurrentUser = Depends(require_complaints_officer),
                           state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)) -> dict:
-    """The cases this officer may see, with their acknowledge and result clocks (working days)."""
-    return await run(desk.queue, user.username, desk.Filters(kind, mode, status, channel), desk.Sla.of(state.settings))
+    """One page (THAMTOB_COMPLAINT_QUEUE_PAGE_SIZE cases) of the cases this officer may see, with their
+    acknowledge and result clocks (working days), and `page`, `pages`, `total`."""
+    return await run(desk.queue, user.username, desk.Filters(kind, mode, status, channel), desk.Sla.of(state.settings),
+                     page, state.settings.complaint_queue_page_size)
 
 
 @router.post("", status_code=201, response_model=RecordOut, openapi_extra=OFFICER)
@@ -154,6 +158,18 @@ async def complaint_message(complaint_id: int, body: MessageIn, request: Request
     """A message the complainant reads on the status page (the only way to reach a confidential one)."""
     return await run(lambda s: _summary(desk.message(s, desk_of(request).cipher, complaint_id, user.username,
                                                      body.text)))
+
+
+@router.post("/{complaint_id}/evidence", status_code=201, openapi_extra=OFFICER)
+async def complaint_add_evidence(
+        complaint_id: int, request: Request,
+        evidence: list[UploadFile] = File(description="PDF, JPEG or PNG; at most 5, 10 MB each"),
+        user: CurrentUser = Depends(require_complaints_officer), state: AppState = Depends(app_state),
+        run: SessionRunner = Depends(session_runner)) -> dict:
+    """Add evidence to an open case (checked, stripped and encrypted as the complainant's). Audited."""
+    files = await read_files(state.settings, evidence)
+    return await run(lambda s: _summary(desk.add_evidence(s, desk_of(request).cipher, complaint_id, user.username,
+                                                          files)))
 
 
 @router.put("/{complaint_id}/restriction", openapi_extra=OFFICER)

@@ -32,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 TEXTS_PATH = HERE / "desk.yml"
 TEXTS = DomainTexts(TEXTS_PATH)
 DESK = "/console/complaints"
-FLASHES = ("flash_acknowledge", "flash_review", "flash_refer", "flash_close", "flash_message", "flash_restricted")
+FLASHES = ("flash_acknowledge", "flash_review", "flash_refer", "flash_close", "flash_message", "flash_restricted",
+           "flash_evidence")
 
 pages = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -72,12 +73,21 @@ async def queue_page(request: Request, user: CurrentUser = Depends(officer_page_
     filters = desk.Filters(_choice(q.get("kind"), KINDS), _choice(q.get("mode"), MODES),
                            _choice(q.get("status"), STATUSES), _choice(q.get("channel"), CHANNELS))
 
+    page_no = int(q["page"]) if q.get("page", "").isdigit() and 0 < len(q["page"]) < 7 else 1
+
     def load(s):
-        return desk.queue(s, user.username, filters, desk.Sla.of(state.settings)), desk.officer_names(s), \
-            desk.officer_changes(s, 20)
+        return desk.queue(s, user.username, filters, desk.Sla.of(state.settings), page_no,
+                          state.settings.complaint_queue_page_size), desk.officer_names(s), desk.officer_changes(s, 20)
     queue, officers, changes = await state.db.run(load)
     return _render(request, user, "desk_queue.html", queue=queue, filters=filters, officers=officers,
-                   changes=changes)
+                   changes=changes, page_url=_page_url(filters, request_lang(request)))
+
+
+def _page_url(filters: desk.Filters, lang: str):
+    """page_url(n): the queue's page n with the same filters and language."""
+    kept = {k: v for k, v in (("kind", filters.kind), ("mode", filters.mode), ("status", filters.status),
+                              ("channel", filters.channel)) if v}
+    return lambda n: f"{DESK}?{urlencode({**kept, 'lang': lang, 'page': n})}"
 
 
 # ------------------------------------------------------------------ recording a complaint received another way
@@ -152,6 +162,17 @@ async def case_message(request: Request, complaint_id: int, user: CurrentUser = 
     if not text.strip():
         return await _case(request, user, state, complaint_id, 422, error=TEXTS.for_request(request)["err_message"])
     return await _change(request, user, state, complaint_id, "flash_message", desk.message, text)
+
+
+@pages.post("/complaints/{complaint_id}/evidence")
+async def case_evidence(request: Request, complaint_id: int, user: CurrentUser = Depends(officer_page_user),
+                        state: AppState = Depends(app_state)):
+    files = [f for f in (await request.form()).getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    try:
+        cleaned = await read_files(state.settings, files)
+    except Refusal as exc:
+        return await _case(request, user, state, complaint_id, exc.status, error=_error_text(request, exc))
+    return await _change(request, user, state, complaint_id, "flash_evidence", desk.add_evidence, cleaned)
 
 
 @pages.post("/complaints/{complaint_id}/restrict")

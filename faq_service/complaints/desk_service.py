@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 OFFICER_CHANNELS = ("phone", "letter", "email", "walk_in")  # how an officer may have received one
 ACTIONS = {"acknowledge": "acknowledged", "review": "in_review", "refer": "referred", "close": "closed"}
-QUEUE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -100,9 +99,10 @@ def _clocks(complaint: Complaint, sla: Sla, holidays, now: datetime) -> dict:
     return {"acknowledge": _clock_json(ack), "result": _clock_json(result), "overdue": ack.overdue or result.overdue}
 
 
-def queue(session: Session, officer: str, filters: Filters, sla: Sla) -> dict:
-    """The cases this officer may see, open ones first (oldest first), each with its clocks and
-    whether the complainant wrote last. No content: nothing here is decrypted."""
+def queue(session: Session, officer: str, filters: Filters, sla: Sla, page: int = 1, page_size: int = 50) -> dict:
+    """One page of the cases this officer may see, open ones first (oldest first), each with its clocks
+    and whether the complainant wrote last; a page past the last one is the last one. No content:
+    nothing here is decrypted."""
     query = select(Complaint).options(load_only(  # the queue shows no content: leave the ciphertext unread
         Complaint.id, Complaint.tracking_code, Complaint.kind, Complaint.mode, Complaint.channel, Complaint.status,
         Complaint.outcome, Complaint.received_at, Complaint.updated_at, Complaint.acknowledged_at,
@@ -112,9 +112,11 @@ def queue(session: Session, officer: str, filters: Filters, sla: Sla) -> dict:
         if value is not None:
             query = query.where(getattr(Complaint, name) == value)
     query = query.order_by((Complaint.status == "closed"), Complaint.received_at, Complaint.id)
-    rows = [c for c in session.scalars(query) if visible_to(c, officer)]
-    truncated = len(rows) > QUEUE_LIMIT
-    rows = rows[:QUEUE_LIMIT]
+    rows = [c for c in session.scalars(query) if visible_to(c, officer)]  # recusal is per row, so count here
+    page_size = max(1, page_size)
+    pages = max(1, -(-len(rows) // page_size))
+    page = min(max(1, page), pages)
+    total, rows = len(rows), rows[(page - 1) * page_size:page * page_size]
     last = _last_messages(session, [c.id for c in rows])
     holidays, problem = sla.holidays()
     now = utcnow()
@@ -128,7 +130,8 @@ def queue(session: Session, officer: str, filters: Filters, sla: Sla) -> dict:
             "restricted": bool(restricted_names(c)),
             "awaiting_officer": wrote.get("complainant", 0) > wrote.get("officer", 0),
             "clocks": _clocks(c, sla, holidays, now)})
-    return {"items": items, "truncated": truncated, "holiday_problem": problem,
+    return {"items": items, "page": page, "pages": pages, "page_size": page_size, "total": total,
+            "holiday_problem": problem,
             "ack_days": sla.ack_days, "result_days": sla.result_days}
 
 
@@ -229,10 +232,27 @@ def act(session: Session, cipher: ContentCipher, complaint_id: int, officer: str
 def message(session: Session, cipher: ContentCipher, complaint_id: int, officer: str, text: str) -> Complaint:
     """A message to the complainant, who reads it on the status page (code and secret)."""
     complaint = get_visible(session, complaint_id, officer)
-    if complaint.status == "closed":
-        raise service.ComplaintRefused(422, "complaint_closed", "this complaint is closed")
+    service.refuse_if_closed(complaint)
     service.officer_message(session, cipher, complaint, officer, text)
     audit(session, officer, "complaint.message", complaint.tracking_code)
+    return complaint
+
+
+def add_evidence(session: Session, cipher: ContentCipher, complaint_id: int, officer: str,
+                 files: list[service.CleanFile]) -> Complaint:
+    """Evidence an officer adds to an open case (a letter's scan, a photo taken at a walk-in): checked
+    as the public's (service.clean_files: type from the bytes, size, metadata stripped), encrypted, in
+    the history and the audit trail (the number of files, never their names)."""
+    complaint = get_visible(session, complaint_id, officer)
+    service.refuse_if_closed(complaint)
+    if not files:
+        raise service.ComplaintRefused(422, "complaint_evidence_required", "add at least one file")
+    now = utcnow()
+    service.attach(complaint, cipher, files, now, from_complainant=False)
+    complaint.events.append(ComplaintEvent(at=now, actor=officer, action="officer_evidence", status=complaint.status))
+    complaint.updated_at = now
+    audit(session, officer, "complaint.evidence_add", complaint.tracking_code, {"files": len(files)})
+    session.flush()
     return complaint
 
 
@@ -243,8 +263,9 @@ def restrict(session: Session, cipher: ContentCipher, complaint_id: int, officer
     complaint = get_visible(session, complaint_id, officer)
     wanted = sorted({n.strip() for n in names if n and n.strip()})
     unknown = sorted(set(wanted) - set(officer_names(session)))
-    if unknown:
-        raise ValueError(f"not complaints officers: {', '.join(unknown)}")
+    if unknown:  # a name that names no officer is wrong input (422), not a state of the case (409)
+        raise service.ComplaintRefused(422, "complaint_not_officers", f"not complaints officers: {', '.join(unknown)}",
+                                       names=", ".join(unknown))
     if wanted == restricted_names(complaint):
         return complaint
     now = utcnow()

@@ -7,8 +7,9 @@ Sending happens after the complaint is committed, on a worker thread of its own 
 (THAMTOB_SMTP_TIMEOUT): a slow or missing mail server never delays or fails a submission; a failure is
 logged and the complaint waits in the desk's queue all the same.
 
-Recipients: the addresses in THAMTOB_COMPLAINT_NOTIFY_TO and every active complaints officer whose user
-name is an e-mail address (read when the message is sent, so a revoked officer is no longer told).
+Recipients: the addresses in THAMTOB_COMPLAINT_NOTIFY_TO and the stored e-mail address of every active
+complaints officer (set by an admin in the console, the staff API or `thamtob staff set-email`; read
+when the message is sent, so a revoked officer is no longer told).
 """
 from __future__ import annotations
 
@@ -40,8 +41,8 @@ _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="complaint-mail")
 
 def new_complaint(settings, db=None) -> Future | None:
     """Announce a new complaint to the officers. Call it after the complaint is committed; it returns
-    at once (the Future is for tests) and never raises. `db` (core.db.Database) adds the officers
-    whose user names are e-mail addresses to the recipients."""
+    at once (the Future is for tests) and never raises. `db` (core.db.Database) adds the officers'
+    stored addresses to the recipients."""
     if not settings.smtp_url:
         return None
     try:
@@ -56,7 +57,7 @@ def _send_safely(settings, db) -> int:
         recipients = recipients_for(settings, db)
         if not recipients:
             log.warning("complaint notification not sent: no recipients (THAMTOB_COMPLAINT_NOTIFY_TO, or "
-                        "complaints officers whose user names are e-mail addresses)")
+                        "complaints officers' e-mail addresses)")
             return 0
         send(settings, recipients, message(settings, recipients))
         log.info("complaint notification sent to %d recipient(s)", len(recipients))
@@ -71,7 +72,7 @@ def recipients_for(settings, db=None) -> list[str]:
     officers: list[str] = []
     if db is not None:
         with db.session() as s:
-            officers = [u.username for u in complaints_officers(s)]
+            officers = [u.email for u in complaints_officers(s) if u.email]
     seen: dict[str, str] = {}
     for address in listed + officers:
         if ADDRESS.match(address):

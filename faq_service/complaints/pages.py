@@ -2,9 +2,10 @@
 (GET /complaints/status), Thai and English, and their static files (/complaints/static).
 
 The pages are plain HTML with scripts of their own (static/); they post to the public API (/api/v1/complaints,
-/api/v1/complaints/status, /api/v1/complaints/reply) with `fetch` and `credentials: "omit"`, carrying the
-form token this module puts in the page (tokens.issue_form_token). Everything is served from this process
-under a CSP that allows only its own files (no inline script, no third-party asset). The tracking code and
+/api/v1/complaints/status, /api/v1/complaints/reply) with XMLHttpRequest (for the upload percentage),
+carrying the form token this module puts in the page (tokens.issue_form_token); the browser sends this
+host's cookies with it, and the service drops them before anything reads them (ops/no_cookies.py).
+Everything is served from this process under a CSP that allows only its own files (no inline script, no third-party asset). The tracking code and
 the secret live only in the page's memory: never in a URL, a cookie or web storage. Page texts are in
 pages.yml (both languages, same keys, checked by install() at start-up); nothing user-visible is here.
 """
@@ -38,7 +39,7 @@ API = {"api_submit": "/api/v1/complaints", "api_status": "/api/v1/complaints/sta
        "api_reply": "/api/v1/complaints/reply"}
 
 # The pages load their own script and stylesheet and talk only to this host; no inline script or style,
-# no frames, no plugins, no form posts (the scripts send with fetch).
+# no frames, no plugins, no form posts (the scripts send with XMLHttpRequest).
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",

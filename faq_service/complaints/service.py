@@ -1,6 +1,7 @@
 """Complaints: taking one in (validated whole before anything is written, so a refusal stores
 nothing), the complainant's status view and replies, and what officers do with a case. Services
-raise plain exceptions (core/errors.py): ComplaintRefused carries the HTTP status and the message
+raise plain exceptions (core/errors.py): ComplaintRefused (input to change: 413, 415, 422) and
+ComplaintConflict (not allowed in the case's current state: 409) carry the HTTP status and the message
 the visitor reads; NotFound is one generic answer for any wrong code or secret."""
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from faq_service.complaints.evidence import UnsupportedEvidence, clean
 from faq_service.complaints.models import (CHANNELS, KINDS, MODES, OUTCOMES, STATUSES, Complaint, ComplaintEvent,
                                            ComplaintEvidence, ComplaintMessage, ComplaintReplay)
 from faq_service.core.db import utcnow
-from faq_service.core.errors import ConflictError, Refusal
+from faq_service.core.errors import Refusal
 
 REPLAY_WINDOW = timedelta(hours=24)
 LIMITS = {"description": 5000, "when": 200, "where": 300, "concerned": 300, "name": 200, "contact": 300,
@@ -28,6 +29,11 @@ NEXT = {"received": ("acknowledged", "in_review", "closed"), "acknowledged": ("i
 
 class ComplaintRefused(Refusal):
     """Input the visitor must change: 413 (a file too large), 415 (not an allowed type), 422."""
+
+
+class ComplaintConflict(Refusal):
+    """Not allowed in the complaint's current state (409): writing to a closed complaint, or a status
+    that cannot follow the present one. The request was fine; the case has moved on."""
 
 
 class NotFound(LookupError):
@@ -135,7 +141,7 @@ def submit(session: Session, cipher: ContentCipher, sub: Submission, files: list
         recorded_by=recorded_by)
     complaint.events.append(ComplaintEvent(at=now, actor=recorded_by or "complainant", action="received",
                                            status="received"))
-    _attach(complaint, cipher, files, now, from_complainant=recorded_by is None)
+    attach(complaint, cipher, files, now, from_complainant=recorded_by is None)
     session.add(complaint)
     session.flush()
     if replay_key:
@@ -162,12 +168,18 @@ def _unused_code(session: Session) -> str:
             return code
 
 
-def _attach(complaint: Complaint, cipher: ContentCipher, files: list[CleanFile], now: datetime,
+def attach(complaint: Complaint, cipher: ContentCipher, files: list[CleanFile], now: datetime,
             from_complainant: bool) -> None:
     for f in files:
         complaint.evidence.append(ComplaintEvidence(
             at=now, media_type=f.media_type, size=len(f.data), from_complainant=from_complainant,
             filename_enc=cipher.seal(f.filename, "filename"), data_enc=cipher.seal(f.data, "evidence")))
+
+
+def refuse_if_closed(complaint: Complaint) -> None:
+    """A closed complaint takes no more messages, evidence or steps: 409, in the reader's language."""
+    if complaint.status == "closed":
+        raise ComplaintConflict(409, "complaint_closed", "this complaint is closed")
 
 
 def find(session: Session, tracking_code: str, secret: str) -> Complaint:
@@ -193,12 +205,11 @@ def reply(session: Session, cipher: ContentCipher, complaint: Complaint, text: s
     text = _text(text, "message")
     if not text and not files:
         raise ComplaintRefused(422, "complaint_message_required", "write a message or add a file")
-    if complaint.status == "closed":
-        raise ComplaintRefused(422, "complaint_closed", "this complaint is closed")
+    refuse_if_closed(complaint)
     now = utcnow()
     if text:
         complaint.messages.append(ComplaintMessage(at=now, sender="complainant", text_enc=cipher.seal(text, "message")))
-    _attach(complaint, cipher, files, now, from_complainant=True)
+    attach(complaint, cipher, files, now, from_complainant=True)
     complaint.events.append(ComplaintEvent(at=now, actor="complainant", action="complainant_reply",
                                            status=complaint.status))
     complaint.updated_at = now
@@ -210,8 +221,12 @@ def change_status(session: Session, cipher: ContentCipher, complaint: Complaint,
                   note: str | None = None, outcome: str | None = None) -> Complaint:
     """An officer moves the case on: received → acknowledged → in_review → referred → closed (with an
     outcome); every change is kept in the history with who and a note."""
-    if status not in STATUSES or status not in NEXT[complaint.status]:
-        raise ConflictError(f"a {complaint.status} complaint cannot become {status}")
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    refuse_if_closed(complaint)
+    if status not in NEXT[complaint.status]:
+        raise ComplaintConflict(409, "complaint_status_conflict",
+                                f"a {complaint.status} complaint cannot become {status}")
     if status == "closed" and outcome not in OUTCOMES:
         raise ValueError(f"closing needs an outcome: {', '.join(OUTCOMES)}")
     now = utcnow()

@@ -162,8 +162,8 @@ class Settings(BaseSettings):
                                      alias="THAMTOB_COMPLAINT_HOLIDAYS")
     # New complaints are announced by e-mail (no content, only a link to the desk) through this server:
     # smtp://host:port (plain), smtp+starttls://… or smtps://…, with user:password@ when it needs a login.
-    # Unset: no e-mail. Recipients: the addresses in THAMTOB_COMPLAINT_NOTIFY_TO and every active
-    # complaints officer whose user name is an e-mail address.
+    # Unset: no e-mail. Recipients: the addresses in THAMTOB_COMPLAINT_NOTIFY_TO and the stored e-mail
+    # address of every active complaints officer.
     smtp_url: str | None = Field(None, alias="THAMTOB_SMTP_URL", examples=["smtp://mail.example.org:25"])
     smtp_from: str = Field("thamtob@localhost", alias="THAMTOB_SMTP_FROM")
     smtp_timeout_s: float = Field(15.0, alias="THAMTOB_SMTP_TIMEOUT")
@@ -172,6 +172,8 @@ class Settings(BaseSettings):
     console_url: str | None = Field(None, alias="THAMTOB_CONSOLE_URL", examples=["https://thamtob.example.org"])
     # Closed complaints, with their evidence, are purged this many days after closing.
     complaint_retention_days: int = Field(1825, alias="THAMTOB_COMPLAINT_RETENTION_DAYS")
+    # The officers' queue (console and staff API) shows this many cases per page.
+    complaint_queue_page_size: int = Field(50, ge=1, le=500, alias="THAMTOB_COMPLAINT_QUEUE_PAGE_SIZE")
 
     # --- documents as knowledge (faq_service/documents/, docs/documents.md) ---
     # Imported on an empty documents table at start-up (each file skipped when its bytes are known).

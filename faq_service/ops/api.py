@@ -1,6 +1,7 @@
 """Install production concerns on the app: the body size limit, rate limits, security headers, CORS
-allow-list, JSON logs with request ids, GET /metrics, every exception handler (ops/errors.py) and the
-published contract: every operation's error statuses in the OpenAPI (ops/contract.py)."""
+allow-list, JSON logs with request ids, no cookies on the complaint API, GET /metrics, every exception
+handler (ops/errors.py) and the published contract: every operation's error statuses in the OpenAPI
+(ops/contract.py)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from faq_service.ops.body_limit import BodySizeLimit
 from faq_service.ops.errors import install_error_handlers
 from faq_service.ops.metrics import CONTENT_TYPE_LATEST, Metrics
 from faq_service.ops.middleware import OpsMiddleware
+from faq_service.ops.no_cookies import StripCookies
 from faq_service.ops.ratelimit import ClientAddress, RateLimiter, make_counter
 
 
@@ -21,7 +23,8 @@ def upload_limits(settings) -> dict[str, int]:
     return {"/console/import": settings.max_upload_bytes, "/api/v1/staff/import": settings.max_upload_bytes,
             "/api/v1/complaints": settings.complaint_upload_bytes(),
             "/api/v1/staff/complaints": settings.complaint_upload_bytes(),
-            "/console/complaints/new": settings.complaint_upload_bytes(),
+            # the desk's pages that take files: recording a complaint, adding evidence to a case
+            "/console/complaints/": settings.complaint_upload_bytes(),
             # the form's other fields and multipart framing besides the file (the route checks the file)
             "/console/documents": settings.document_max_bytes + 1024 * 1024}
 
@@ -54,3 +57,5 @@ def install(app: FastAPI, settings) -> None:
                                           "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After"], allow_credentials=False,
                            max_age=600)
+    # Outermost of all: the complaint API never sees a cookie, so nothing inside can read or log one.
+    app.add_middleware(StripCookies)

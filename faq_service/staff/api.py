@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
 from faq_service.core.auth.login import issue_token
@@ -39,6 +39,7 @@ class UserOut(BaseModel):
     role: Role
     active: bool
     complaints_officer: bool = Field(description="may read and handle complaints (outside the role ladder)")
+    email: str | None = Field(None, description="where a complaints officer is told of new complaints")
     created_at: Timestamp
 
 
@@ -46,6 +47,7 @@ class UserIn(RequestBody):
     username: str = Field(pattern=USERNAME, description="2–80 letters, digits, dot, dash, underscore or @")
     password: str = Field(min_length=staff.MIN_PASSWORD, max_length=1000)
     role: Role = "viewer"
+    email: EmailStr | None = Field(None, description="optional e-mail address (checked with email-validator)")
 
 
 class UserPatch(RequestBody):
@@ -54,6 +56,7 @@ class UserPatch(RequestBody):
     password: str | None = Field(None, min_length=staff.MIN_PASSWORD, max_length=1000,
                                  description="a new password (the account's tokens stop working)")
     complaints_officer: bool | None = Field(None, description="grant (true) or revoke (false); audited")
+    email: EmailStr | Literal[""] | None = Field(None, description='a new address; "" or null removes it')
 
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}, 503: {}},
@@ -97,14 +100,16 @@ def _user_out(user) -> UserOut:
 def create_user(body: UserIn, user: CurrentUser = Depends(require_role("admin")),
                 run: SessionRunner = Depends(session_runner)):
     """A new account; 409 when the user name is taken."""
-    return run.here(lambda s: _user_out(staff.create_user(s, user, body.username, body.password, body.role)))
+    return run.here(lambda s: _user_out(staff.create_user(s, user, body.username, body.password, body.role,
+                                                          body.email)))
 
 
 @router.patch("/users/{username}", response_model=UserOut, openapi_extra=role_extra("admin"))
 def update_user(body: UserPatch, username: str = Path(max_length=80), user: CurrentUser = Depends(require_role("admin")),
                 run: SessionRunner = Depends(session_runner)):
+    email = (body.email or "") if "email" in body.model_fields_set else None  # given as null: removed
     return run.here(lambda s: _user_out(staff.update_user(s, user, username, body.role, body.active, body.password,
-                                                            body.complaints_officer)))
+                                                            body.complaints_officer, email)))
 
 
 @router.get("/audit", openapi_extra=role_extra("admin"))

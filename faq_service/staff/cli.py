@@ -12,7 +12,8 @@ console = Console(stderr=True)
 
 
 @staff_app.command("create-admin")
-def create_admin(username: str = typer.Option(..., "--username", help="the new admin's user name")) -> None:
+def create_admin(username: str = typer.Option(..., "--username", help="the new admin's user name"),
+                 email: str = typer.Option("", "--email", help="optional e-mail address")) -> None:
     """Create an admin account. The password comes from $THAMTOB_ADMIN_PASSWORD, else from standard
     input (first line); there is no prompt."""
     from faq_service.core.migrations import open_database
@@ -26,8 +27,28 @@ def create_admin(username: str = typer.Option(..., "--username", help="the new a
         raise typer.Exit(2)
     try:
         with open_database().session() as s:
-            service.create_user(s, "cli", username, password, "admin")
+            service.create_user(s, "cli", username, password, "admin", email)
     except service.StaffError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1)
     console.print(f"created admin {username}")
+
+
+@staff_app.command("set-email")
+def set_email(username: str = typer.Argument(..., help="the account's user name"),
+              email: str = typer.Argument(..., help='the address; "" removes it')) -> None:
+    """Set or remove an account's e-mail address (complaints officers are told of new complaints there)."""
+    from faq_service.core.migrations import open_database
+    from faq_service.staff import service
+
+    try:
+        with open_database().session() as s:
+            user = service.update_user(s, "cli", username, email=email)
+            address = user.email
+    except LookupError:
+        console.print(f"[red]no user {username!r}[/red]")
+        raise typer.Exit(1)
+    except service.StaffError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{username}: {address or 'no e-mail address'}")

@@ -32,12 +32,14 @@ async def users_change(request: Request, user: CurrentUser = Depends(page_user("
 
     def change(s) -> None:  # on a worker thread: hashing a new password takes a while
         if form.get("op") == "create":
-            staff.create_user(s, user, username, str(form.get("password") or ""), str(form.get("role") or ""))
+            staff.create_user(s, user, username, str(form.get("password") or ""), str(form.get("role") or ""),
+                              str(form.get("email") or ""))
         else:
             active = {"yes": True, "no": False}.get(str(form.get("active") or ""))
             officer = {"yes": True, "no": False}.get(str(form.get("complaints_officer") or ""))
+            email = str(form.get("email") or "") if "email" in form else None  # an emptied field removes it
             staff.update_user(s, user, username, str(form.get("role") or "") or None, active,
-                              str(form.get("password") or "") or None, officer)
+                              str(form.get("password") or "") or None, officer, email)
 
     try:
         await state.db.run(change)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -39,29 +40,49 @@ def check_password(password: str) -> None:
         raise StaffError(f"the password needs at least {MIN_PASSWORD} characters")
 
 
+def check_email(value: str | None) -> str | None:
+    """The address in its normal form, or None for none; StaffError for one that is not an address
+    (syntax only: no mail server is asked)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise StaffError(f"e-mail address: {exc}") from exc
+
+
 def get_user(session: Session, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username))
 
 
-def create_user(session: Session, actor, username: str, password: str, role: str) -> StaffUser:
+def create_user(session: Session, actor, username: str, password: str, role: str,
+                email: str | None = None) -> StaffUser:
     check_new_account(username, password, role)
+    email = check_email(email)
     if get_user(session, username) is not None:
         raise UserExists(f"user {username!r} already exists")
     user = StaffUser(username=username, password_hash=security.hash_password(password), role=role,
-                     active=True, token_version=1)
+                     active=True, token_version=1, email=email)
     session.add(user)
     session.flush()
-    audit(session, actor, "user.create", username, {"role": role})
+    audit(session, actor, "user.create", username, {"role": role, **({"email": "set"} if email else {})})
     return user
 
 
 def update_user(session: Session, actor, username: str, role: str | None = None,
                 active: bool | None = None, password: str | None = None,
-                complaints_officer: bool | None = None) -> StaffUser:
+                complaints_officer: bool | None = None, email: str | None = None) -> StaffUser:
+    """Changes what is given; `email`: None keeps the address, "" removes it."""
     user = get_user(session, username)
     if user is None:
         raise LookupError(f"no user {username!r}")
     changes: dict = {}
+    if email is not None:
+        new_email = check_email(email)
+        if new_email != user.email:  # the trail says that it changed, not the address
+            changes["email"] = "set" if new_email else "removed"
+            user.email = new_email
     if role is not None and role != user.role:
         if role not in ROLES:
             raise StaffError(f"role must be one of {', '.join(ROLES)}")

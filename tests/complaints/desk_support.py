@@ -25,7 +25,9 @@ from tests.support.procs import free_port, start_faq_service
 
 KEY = secrets.token_bytes(32)
 OFFICER_A = "officer-a"
-OFFICER_B = "officer-b@example.org"   # an e-mail address: told of new complaints by e-mail
+OFFICER_B = "officer-b@example.org"   # a user name that is also the account's stored e-mail address
+OFFICER_A_EMAIL = "a.officer@example.org"  # set by the admin after the account was made
+VIEWER_EMAIL = "viewer@example.org"    # not an officer: never told of complaints
 NOTIFY_TO = "complaints-desk@example.org"
 CONSOLE_URL = "https://thamtob.example.org"
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -162,10 +164,11 @@ def start_desk(backend: str, database_url: str, log_dir, mailbox: Mailbox, extra
         "THAMTOB_CONSOLE_URL": CONSOLE_URL, **(extra_env or {})})
     desk = Desk(proc, database_url, backend, mailbox)
     with desk.api("admin") as admin:
-        for name in (OFFICER_A, OFFICER_B, "viewer-user"):
-            r = admin.post("/api/v1/staff/users", json={"username": name, "password": PASSWORD, "role": "viewer"})
-            assert r.status_code == 201, r.text
-        for name in (OFFICER_A, OFFICER_B):
-            r = admin.patch(f"/api/v1/staff/users/{name}", json={"complaints_officer": True})
+        for name, address in ((OFFICER_A, None), (OFFICER_B, OFFICER_B), ("viewer-user", VIEWER_EMAIL)):
+            r = admin.post("/api/v1/staff/users", json={"username": name, "password": PASSWORD, "role": "viewer",
+                                                        "email": address})
+            assert r.status_code == 201 and r.json()["email"] == address, r.text
+        for name, change in ((OFFICER_A, {"email": OFFICER_A_EMAIL}), (OFFICER_B, {})):
+            r = admin.patch(f"/api/v1/staff/users/{name}", json={"complaints_officer": True, **change})
             assert r.status_code == 200 and r.json()["complaints_officer"] is True, r.text
     return desk

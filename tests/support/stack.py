@@ -30,16 +30,20 @@ def line_env(api_base_url: str, channel_secret: str, access_token: str, user_has
 class BotStack:
     """The three processes; `faq` is replaced when a test restarts faq_service."""
 
-    def __init__(self, root: Path, tracker_db_url: str | None = None, rasa_env: dict | None = None):
+    def __init__(self, root: Path, tracker_db_url: str | None = None, rasa_env: dict | None = None,
+                 db_url: str | None = None, faq_env: dict | None = None, actions_env: dict | None = None):
         """`tracker_db_url`: Rasa's tracker store (default SQLite under `root`; a PostgreSQL URL works,
         the database must exist). `rasa_env`: extra environment for `rasa run` (e.g. REDIS_URL,
-        RASA_REDIS_KEY_PREFIX, WEBHOOK_RATE_SENDER)."""
+        RASA_REDIS_KEY_PREFIX, WEBHOOK_RATE_SENDER). `db_url`: faq_service's database (default SQLite
+        under `root`); `faq_env` / `actions_env`: extra environment for faq_service / the action server."""
         self.root = root
         self.log_dir = root / "logs"
-        self.db_url = f"sqlite:///{root / 'faq.db'}"
+        self.db_url = db_url or f"sqlite:///{root / 'faq.db'}"
         self.queue_dir = root / "action-queue"
         self.tracker_db_url = tracker_db_url or f"sqlite:///{root / 'tracker.db'}"
         self.rasa_env = dict(rasa_env or {})
+        self.faq_env = dict(faq_env or {})
+        self.actions_env = dict(actions_env or {})
         self.faq_port = free_port()
         self.actions_port, self.rasa_port = free_port(), free_port()
         # One website allowed to embed the chat widget (tests/web/test_widget.py serves a page there).
@@ -55,7 +59,7 @@ class BotStack:
         # The chat page served by this faq_service talks to this stack's Rasa.
         self.faq = start_faq_service(self.log_dir, self.db_url, port=self.faq_port, deadline=300,
                                      extra_env={"RASA_PUBLIC_URL": f"http://127.0.0.1:{self.rasa_port}",
-                                                **self.widget_env()})
+                                                **self.widget_env(), **self.faq_env})
         return self.faq
 
     def widget_env(self) -> dict:
@@ -84,7 +88,7 @@ class BotStack:
             f"http://127.0.0.1:{actions_port}", "/health", self.log_dir,
             {"FAQ_URL": self.faq.url, "THAMTOB_SERVICE_TOKEN": SERVICE_TOKEN,
              "ACTION_QUEUE_DIR": str(self.queue_dir), "ACTIONS_HOST": "127.0.0.1",
-             "ACTIONS_PORT": str(actions_port)},
+             "ACTIONS_PORT": str(actions_port), **self.actions_env},
             deadline=180)
         return self.actions
 

@@ -1,5 +1,5 @@
 /* What both complaint pages share: texts and the language switch, error lists, file checks and the one way
-   they talk to the API (fetch, no cookies, no referrer). Plain JS, nothing loaded from elsewhere; text is
+   they talk to the API (XMLHttpRequest with upload progress, no referrer). Plain JS, nothing loaded from elsewhere; text is
    only ever set with textContent. The tracking code and the secret are never put in a URL or in storage. */
 (function () {
   "use strict";
@@ -161,18 +161,36 @@
     return t("err_server");
   }
 
-  /* POST `body` (FormData or a plain object sent as JSON); resolves {status, data}, rejects on no answer. */
-  function post(url, body) {
-    var init = { method: "POST", credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
-                 headers: { "Accept": "application/json" } };
-    if (body instanceof FormData) { init.body = body; }
-    else { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
-    return fetch(url, init).then(function (res) {
-      return res.text().then(function (text) {
+  /* POST `body` (FormData or a plain object sent as JSON); resolves {status, data}, rejects on no answer.
+     XMLHttpRequest rather than fetch: only it reports upload progress (onProgress(percent), 0-100). A
+     same-origin XHR sends this host's cookies whatever withCredentials says; the service strips the Cookie
+     header of the complaint API before anything reads it (ops/no_cookies.py). No referrer: the page's
+     Referrer-Policy is no-referrer. */
+  function post(url, body, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url, true);
+      xhr.withCredentials = false;
+      xhr.setRequestHeader("Accept", "application/json");
+      if (onProgress && xhr.upload) {
+        xhr.upload.addEventListener("progress", function (ev) {
+          if (ev.lengthComputable && ev.total > 0) { onProgress(Math.floor(ev.loaded * 100 / ev.total)); }
+        });
+        xhr.upload.addEventListener("load", function () { onProgress(100); });
+      }
+      xhr.addEventListener("load", function () {
         var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        return { status: res.status, data: data };
+        try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { data = null; }
+        resolve({ status: xhr.status, data: data });
       });
+      xhr.addEventListener("error", function () { reject(new Error("network")); });
+      xhr.addEventListener("abort", function () { reject(new Error("aborted")); });
+      xhr.addEventListener("timeout", function () { reject(new Error("timeout")); });
+      if (body instanceof FormData) { xhr.send(body); }
+      else {
+        xhr.setRequestHeader("Content-Type", "application/json");
+        xhr.send(JSON.stringify(body));
+      }
     });
   }
 
@@ -241,14 +259,25 @@
     box.hidden = chosen.length === 0;
   }
 
-  /* While a request is on its way: the button is off, the bar runs and the status line says what is sent. */
+  /* The bar (role=progressbar): how much of the request has gone, 0-100, shown and announced as a percentage. */
+  function progress(parts, percent) {
+    if (!parts.progress) { return; }
+    var bar = parts.progress.querySelector("[role='progressbar']");
+    var value = Math.max(0, Math.min(100, Math.round(percent)));
+    if (String(value) === bar.getAttribute("aria-valuenow")) { return; }
+    bar.setAttribute("aria-valuenow", String(value));
+    bar.setAttribute("aria-valuetext", value + "%");
+    bar.querySelector(".bar-fill").style.width = value + "%";  /* CSSOM, which the CSP allows */
+    parts.progress.querySelector(".bar-percent").textContent = value + "%";
+  }
+
+  /* While a request is on its way: the button is off, the bar counts up and the status line says what is sent. */
   function busy(parts, on, chosen) {
     parts.button.disabled = on;
     parts.form.setAttribute("aria-busy", on ? "true" : "false");
-    parts.progress.hidden = !on;
-    var bar = parts.progress.querySelector("progress");
+    if (parts.progress) { parts.progress.hidden = !on; }
     if (on) {
-      bar.removeAttribute("value");  /* indeterminate: fetch reports no upload progress */
+      progress(parts, 0);
       var size = (chosen || []).reduce(function (sum, f) { return sum + f.size; }, 0);
       if (chosen && chosen.length) {
         setText(parts.status, "sending_files", { n: chosen.length, size: formatBytes(size) });
@@ -256,7 +285,7 @@
         setText(parts.status, "sending");
       }
     } else {
-      bar.value = 100;
+      progress(parts, 100);
       parts.status.removeAttribute("data-i18n");
       parts.status.textContent = "";
     }
@@ -290,6 +319,6 @@
     config: config, t: t, $: $, lang: function () { return lang; }, onLanguage: function (fn) { listeners.push(fn); },
     setText: setText, setDate: setDate, ErrorSet: ErrorSet, fieldError: fieldError, apiText: apiText, post: post,
     formToken: formToken,
-    files: files, fileProblems: fileProblems, showChosen: showChosen, busy: busy, randomId: randomId
+    files: files, fileProblems: fileProblems, showChosen: showChosen, busy: busy, progress: progress, randomId: randomId
   };
 })();

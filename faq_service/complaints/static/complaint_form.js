@@ -1,5 +1,5 @@
-/* The report form (/complaints): checks what it can, sends everything in one multipart POST with fetch
-   (no cookies), and shows the tracking code and the secret once. */
+/* The report form (/complaints): checks what it can, sends everything in one multipart POST (XMLHttpRequest,
+   so the bar shows how much has gone), and shows the tracking code and the secret once. */
 (function () {
   "use strict";
 
@@ -99,7 +99,7 @@
     sending = true;
     P.busy(parts, true, P.files(evidence));
     P.formToken().then(function (token) {
-      return P.post(P.config.urls.api_submit, body(token));
+      return P.post(P.config.urls.api_submit, body(token), function (pct) { P.progress(parts, pct); });
     }).then(function (res) {
       P.busy(parts, false);
       if (res.status === 201 && res.data && res.data.tracking_code) { showReceipt(res.data, mode); }

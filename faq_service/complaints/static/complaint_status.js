@@ -12,9 +12,8 @@
   var replyEvidence = $("reply-evidence");
   var lookupErrors = new P.ErrorSet("lookup-errors");
   var replyErrors = new P.ErrorSet("reply-errors");
-  var lookupParts = { form: lookup, button: $("lookup-btn"), progress: document.createElement("div"),
-                      status: $("lookup-status") };
-  lookupParts.progress.appendChild(document.createElement("progress"));
+  /* The lookup sends two short values: no bar. */
+  var lookupParts = { form: lookup, button: $("lookup-btn"), progress: null, status: $("lookup-status") };
   var replyParts = { form: reply, button: $("reply-btn"), progress: $("reply-progress"), status: $("reply-status") };
   var STATUSES = ["received", "acknowledged", "in_review", "referred", "closed"];
   var OUTCOMES = ["substantiated", "not_substantiated", "outside_remit", "withdrawn"];
@@ -152,7 +151,7 @@
     P.busy(replyParts, true, chosen);
     P.formToken().then(function (token) {
       data.append("form_token", token);
-      return P.post(P.config.urls.api_reply, data);
+      return P.post(P.config.urls.api_reply, data, function (pct) { P.progress(replyParts, pct); });
     }).then(function (res) {
       P.busy(replyParts, false);
       if (res.status === 200 && res.data) {

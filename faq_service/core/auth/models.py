@@ -28,6 +28,8 @@ class StaffUser(Base):
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     # Outside the role ladder: only complaints officers see complaint content (admin alone does not).
     complaints_officer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Where this person is told of new complaints (when a complaints officer); optional, validated.
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
