@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
 
-OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
+# partial: the best entry's figures are for another year or organisation (not answered; see answering.py)
+OUTCOMES = ("answered", "partial", "suggested", "declined", "handled_by_bot", "unavailable")
 
 
 class QuestionLog(Base):

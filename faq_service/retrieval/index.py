@@ -24,6 +24,8 @@ class EntryDoc:
     questions: dict[str, str]            # lang → canonical question
     alternates: dict[str, list[str]]     # lang → alternate questions
     answers: dict[str, str]              # lang → answer
+    # What the answer's figures are for (years, figure, organisation; docs/kb-format.md), or None.
+    scope: dict | None = None
 
 
 @dataclass(frozen=True)

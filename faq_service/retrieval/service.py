@@ -17,6 +17,7 @@ from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.scope import ScopeGap, scope_gap
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
@@ -25,9 +26,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Decision:
-    outcome: str  # answered | suggested | declined
+    outcome: str  # answered | partial | suggested | declined
     hits: list[Hit]
     suggestions: list[Hit] = field(default_factory=list)
+    gap: ScopeGap | None = None  # partial: what the question asks that the top entry's scope does not hold
 
     @property
     def top(self) -> Hit | None:
@@ -40,17 +42,19 @@ class Ranking:
 
     hits: list[Hit]
     decline: float = 0.0
+    gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
            decline_margin: float | None = None) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined."""
+    "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
+    organisation than the question names is partial: the reply says what is known instead."""
     hits = ranking.hits
     if hits and hits[0].score >= answer_threshold:
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
-            return Decision("answered", hits)
+            return Decision("partial", hits, gap=ranking.gap) if ranking.gap else Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
@@ -172,7 +176,12 @@ class KnowledgeIndex:
         prior = classifier.probabilities if classifier is not None else None
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
-        return [Ranking(h[:limit], d[0].score if d else 0.0) for h, d, limit in zip(hits, declines, limits)]
+        return [Ranking(h[:limit], d[0].score if d else 0.0, self._gap(q, h))
+                for q, h, d, limit in zip(questions, hits, declines, limits)]
+
+    def _gap(self, question: str, hits: list[Hit]) -> ScopeGap | None:
+        doc = self.index.doc(hits[0].faq_id) if hits else None
+        return scope_gap(question, doc.scope) if doc is not None else None
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:

