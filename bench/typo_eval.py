@@ -30,14 +30,15 @@ from faq_service.retrieval.service import decide
 console = Console()
 
 
-def evaluate(items: list[Item], knowledge, keys, settings: Settings) -> dict:
+def evaluate(items: list[Item], knowledge, keys, settings: Settings, check_answer_type: bool | None = None) -> dict:
     vectors = knowledge.queries.encode_batch([i.q for i in items])
     rankings = knowledge.rank_many([i.q for i in items], vectors, [detect_lang(i.q) for i in items],
                                    [10] * len(items))
     counts = {"in_scope": 0, "oos": 0, "right": 0, "wrong": 0, "oos_answered": 0, "top1": 0, "partial": 0}
     for item, ranking in zip(items, rankings):
         decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
-                          settings.max_suggestions, settings.decline_margin)
+                          settings.max_suggestions, settings.decline_margin,
+                          settings.answer_type_check if check_answer_type is None else check_answer_type)
         top = keys.get(decision.top.faq_id) if decision.top else None
         counts["partial"] += decision.outcome == "partial"
         if item.expected:
@@ -92,7 +93,7 @@ def main(seed: int = typer.Option(20261204, help="the typo generator's seed"),
         chosen = knowledge.weights
         if latency_only:
             result["latency_one_question"] = latency(timed, knowledge, 3)
-            char_weights = str(chosen.char_weight)
+            char_weights = ""
         for weight in [] if latency_only else sorted({float(w) for w in char_weights.split(",")}
                                                      | {chosen.char_weight}):
             knowledge.weights = replace(chosen, char_weight=weight)
@@ -103,6 +104,10 @@ def main(seed: int = typer.Option(20261204, help="the typo generator's seed"),
                 "latency_one_question": latency(timed, knowledge, 2)}
             if weight == chosen.char_weight:
                 result.update(settings_weight=weight, **row)
+                # the answer-type check's share: the same rankings decided without it
+                result["without_answer_type_check"] = {
+                    "tuning": evaluate(tune, knowledge, keys, settings, False),
+                    "typo_copy": evaluate(typo, knowledge, keys, settings, False)}
     result.update(machine_info(started))
     result["examples"] = [{"id": t.id, "q": t.q} for t in typo[:5]]
     text = json.dumps(result, indent=2, ensure_ascii=False)

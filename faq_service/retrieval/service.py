@@ -17,6 +17,7 @@ from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.answer_type import number_missing
 from faq_service.retrieval.scope import ScopeGap, scope_gap
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
@@ -43,16 +44,19 @@ class Ranking:
     hits: list[Hit]
     decline: float = 0.0
     gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
+    # The question asks for a number and the top entry's answer holds none (retrieval/answer_type.py).
+    number_missing: bool = False
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
-           decline_margin: float | None = None) -> Decision:
+           decline_margin: float | None = None, check_answer_type: bool = True) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
     "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
-    organisation than the question names is partial: the reply says what is known instead."""
+    organisation than the question names is partial: the reply says what is known instead. With
+    `check_answer_type`, a question asking for a number is not answered by an entry holding none."""
     hits = ranking.hits
-    if hits and hits[0].score >= answer_threshold:
+    if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.number_missing):
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
             return Decision("partial", hits, gap=ranking.gap) if ranking.gap else Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
@@ -176,12 +180,13 @@ class KnowledgeIndex:
         prior = classifier.probabilities if classifier is not None else None
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
-        return [Ranking(h[:limit], d[0].score if d else 0.0, self._gap(q, h))
-                for q, h, d, limit in zip(questions, hits, declines, limits)]
-
-    def _gap(self, question: str, hits: list[Hit]) -> ScopeGap | None:
-        doc = self.index.doc(hits[0].faq_id) if hits else None
-        return scope_gap(question, doc.scope) if doc is not None else None
+        out = []
+        for question, h, d, limit in zip(questions, hits, declines, limits):
+            top = self.index.doc(h[0].faq_id) if h else None
+            out.append(Ranking(h[:limit], d[0].score if d else 0.0,
+                               scope_gap(question, top.scope) if top is not None else None,
+                               number_missing(question, top)))
+        return out
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:

@@ -9,7 +9,8 @@ import yaml
 
 from faq_service.faqs.io import export_bytes, parse_bytes
 from faq_service.faqs.models import FaqEntry
-from faq_service.retrieval.index import Hit, Unit
+from faq_service.retrieval.answer_type import asks_for_number, number_missing
+from faq_service.retrieval.index import EntryDoc, Hit, Unit
 from faq_service.retrieval.scope import organisations_in, scope_gap, years_in
 from faq_service.retrieval.service import Ranking, decide
 
@@ -105,3 +106,22 @@ def test_a_csv_year_that_is_not_a_number_is_named():
     text = "key,question_en,answer_en,scope_fiscal_years\nk,q,a,2562 next\n"
     report = parse_bytes("kb.csv", text.encode())
     assert not report.entries and "scope.fiscal_years" in report.errors[0]
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("TCEB มีพนักงานกี่คน", True), ("ทีเส็บเกี่ยวกับอะไร", False), ("เบอร์โทร ทีเส็บ", True),
+    ("สำนักงานอยู่ชั้นไหน", True), ("how many staff does TCEB have", True), ("which floor is the office on", True),
+    ("what is TCEB's phone number", True), ("what does TCEB do", False)])
+def test_a_question_asking_for_a_number_is_recognised(question, asks):
+    assert asks_for_number(question) is asks
+
+
+def test_an_entry_without_a_number_does_not_answer_a_question_asking_for_one():
+    words = EntryDoc(1, 1, {"en": "What is TCEB?"}, {}, {"en": "A public organisation promoting MICE."})
+    figures = EntryDoc(2, 1, {"en": "ITA score?"}, {}, {"en": "93.35 in fiscal year 2562."})
+    assert number_missing("how many staff work at TCEB", words)
+    assert not number_missing("how many points did TCEB score", figures)
+    assert not number_missing("what is TCEB", words)
+    ranking = Ranking([_hit(0.9)], 0.0, None, number_missing=True)
+    assert decide(ranking, 0.6, 0.4, 3).outcome == "suggested"
+    assert decide(ranking, 0.6, 0.4, 3, check_answer_type=False).outcome == "answered"
