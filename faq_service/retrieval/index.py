@@ -137,13 +137,20 @@ class _Snapshot:
     units: tuple[Unit, ...]           # grouped by entry: entry j's texts are rows starts[j]:starts[j+1]
     vectors: tuple[np.ndarray, ...]   # one matrix per encoder, rows aligned with units
     lexical: LexicalIndex
-    chars: LexicalIndex               # BM25 over each text's character trigrams
     docs: dict[int, EntryDoc]
     tokens: tuple[list[str], ...]
     grams: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
     starts: np.ndarray                # len(entry_ids) + 1 offsets into units
     padded: np.ndarray                # entries × most texts: entry j's text rows, then len(units) (none)
+    # BM25 over each text's character trigrams, built at its first use (only when the weights give the
+    # trigrams a share: an edit need not wait for an index nobody reads).
+    _chars: list = field(default_factory=list)
+
+    def chars(self) -> LexicalIndex:
+        if not self._chars:
+            self._chars.append(LexicalIndex(list(self.grams)))
+        return self._chars[0]
 
     @classmethod
     def build(cls, units, vectors, tokens, grams, docs) -> "_Snapshot":
@@ -163,8 +170,8 @@ class _Snapshot:
         padded = np.full((len(entry_ids), width), len(units), dtype=np.int64)
         for j, (start, size) in enumerate(zip(starts[:-1], sizes)):
             padded[j, :size] = np.arange(start, start + size)
-        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), LexicalIndex(list(grams)), docs,
-                   tuple(tokens), tuple(grams), entry_ids, starts, padded)
+        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens), tuple(grams),
+                   entry_ids, starts, padded)
 
     def best_per_entry(self, values: np.ndarray) -> np.ndarray:
         """Per entry, the highest of its texts' values (every entry has at least one text); for a
@@ -261,7 +268,8 @@ class RetrievalIndex:
         tokens = tokens if tokens is not None else [tokenize(q) for q in queries]
         per_text = np.stack([snap.lexical.scores(t) for t in tokens])
         if self.weights.char_weight:
-            grams = np.stack([snap.chars.scores(char_ngrams(q)) for q in queries])
+            chars = snap.chars()
+            grams = np.stack([chars.scores(char_ngrams(q)) for q in queries])
             per_text = np.maximum(per_text, self.weights.char_weight * grams)
         lex = snap.score_per_entry(per_text, self.weights)
         fused = self.weights.fuse(langs, dense, lex)

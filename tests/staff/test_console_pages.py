@@ -106,6 +106,8 @@ def test_the_entry_form_edits_the_scope_and_refuses_a_bad_year(staff_service):
     assert 'id="scope_fiscal_years" name="scope_fiscal_years" value="2562 2563"' in page
     assert 'value="number of kites"' in page and 'value="TCEB"' in page and "Fiscal years" in page
     entry_id = int(re.search(r"/console/entries/(\d+)", r.headers["location"]).group(1))
+    tried = c.get("/console/try", params={"q": "What was TCEB's ITA score in 2022?", "lang": "en"}).text
+    assert 'id="try-outcome">partial (another year or organisation)<' in tried
     with staff_service.client("viewer") as viewer:
         assert viewer.get(f"/api/v1/staff/entries/{entry_id}").json()["scope"] == {
             "fiscal_years": [2562, 2563], "figure": {"th": "จำนวนว่าว", "en": "number of kites"},

@@ -156,7 +156,7 @@ def test_an_entrys_scope_is_edited_exported_and_makes_other_years_partial(staff_
             "category": "staff-test", "en": {"question": question, "answer": "x"}, "scope": {"fiscal_years": [2020]}})
         assert bad.status_code == 422 and "2400" in bad.text
         assert reviewer.post(f"/api/v1/staff/entries/{entry['id']}/publish").status_code == 200
-        assert wait_for(answered_by(staff_service, question + " in fiscal year 2563", entry["id"]), 2)
+        assert wait_for(answered_by(staff_service, question + " in fiscal year 2563", entry["id"]), 10)
         other = staff_service.ask(question + " in fiscal year 2566")
         assert other["outcome"] == "partial" and other["faq_id"] == entry["id"] and not other["answered"]
         assert "FY2563 (2020)" in other["answer"] and "FY2566 (2023)" in other["answer"]
