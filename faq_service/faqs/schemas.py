@@ -75,6 +75,13 @@ class EntryScope(RequestBody):
     organisation: str = Field("TCEB", min_length=1, max_length=80,
                               description="whose figures they are (a name in data/retrieval/organisations.yml)")
 
+    @classmethod
+    def document(cls, schema: dict) -> None:
+        super().document(schema)
+        schema["anyOf"] = [{"required": ["fiscal_years"], "properties": {"fiscal_years": {"minItems": 1}}},
+                           {"required": ["years"], "properties": {"years": {"minItems": 1}}},
+                           {"required": ["figure"], "properties": {"figure": {"type": "object"}}}]
+
     @field_validator("fiscal_years", "years")
     @classmethod
     def _sorted(cls, values: list[int]) -> list[int]:
