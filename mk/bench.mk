@@ -8,9 +8,14 @@ BENCH_PY := PYTHONPATH=$(CURDIR) $(VENV)/bin/python
 BENCH_WINDOWS ?= 300
 BENCH_WINDOW_SIZES ?= 100,120,150,200,250,300
 
-.PHONY: bench bench-heldout bench-xquad bench-faq bench-speed bench-edit bench-rasa
+.PHONY: bench bench-heldout bench-typos bench-xquad bench-faq bench-speed bench-edit bench-rasa
 
-bench: bench-heldout bench-xquad bench-faq bench-speed bench-edit
+bench: bench-heldout bench-typos bench-xquad bench-faq bench-speed bench-edit
+
+# The tuning data and a seeded typo copy of it under the current settings (docs/benchmarks.md).
+bench-typos: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	$(BENCH_PY) -m bench.typo_eval --char-weights 0,0.6,0.8,1.0 --out $(BENCH_OUT)/typo-eval.json
 
 bench-heldout: setup-faq
 	@mkdir -p $(BENCH_OUT)
