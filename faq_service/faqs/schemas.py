@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from faq_service.core.schema import RequestBody, question_field, visible_text
+from faq_service.core.schema import RequestBody, integer, question_field, visible_text
 from faq_service.core.text import normalize
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -44,7 +44,7 @@ class LangBlock(RequestBody):
 
 
 # A year as the knowledge base writes it: Buddhist Era (CE + 543).
-BuddhistYear = Annotated[int, Field(ge=2400, le=2700)]
+BuddhistYear = integer(ge=2400, le=2700)
 
 
 class FigureName(RequestBody):

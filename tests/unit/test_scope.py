@@ -92,7 +92,7 @@ def test_scope_goes_through_export_and_import_unchanged(fmt, name):
 
 @pytest.mark.parametrize("scope, problem", [
     ("{fiscal_years: [2022]}", "greater than or equal to 2400"),
-    ("{fiscal_years: ['65']}", "valid integer"),
+    ("{fiscal_years: ['65']}", "expected an integer"),
     ("{organisation: TCEB}", "needs fiscal_years, years or a figure"),
     ("{fiscal_years: [2562], colour: red}", "Extra inputs"),
 ])
