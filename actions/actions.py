@@ -219,6 +219,12 @@ class ActionAnswerFaq(Action):
             return [SlotSet("last_log_id", None)]
 
         log_id = as_int(result.get("log_id"))
+        if outcome_of(result) == "partial" and result.get("answer"):
+            # A near-scope question: the service's reply says what is known (for which year) and whom to
+            # ask; it is not an answer to the question asked, so it carries no date or source of its own.
+            dispatcher.utter_message(response="utter_faq_answer", answer=result["answer"])
+            dispatcher.utter_message(json_message=reply_part("partial", result.get("key"), log_id))
+            return [SlotSet("last_log_id", log_id)]
         if result.get("answered") and result.get("answer"):
             updated = format_updated(result.get("updated_at"), lang)
             if not updated and result.get("faq_id") is not None:

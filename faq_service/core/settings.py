@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     # The entry classifier's share in ordering the entries (retrieval/classifier.py; 0: off).
     classifier_weight: float = Field(0.15, alias="THAMTOB_CLASSIFIER_WEIGHT")
     classifier_c: float = Field(10.0, alias="THAMTOB_CLASSIFIER_C")
+    # The character-trigram BM25's share in the lexical score, for misspellings (FusionWeights; 0: off).
+    char_ngram_weight: float = Field(0.0, alias="THAMTOB_CHAR_NGRAM_WEIGHT")
+    # A question asking for a number (how many, which floor, phone number) is not answered by an entry
+    # whose answer holds none (retrieval/answer_type.py).
+    answer_type_check: bool = Field(True, alias="THAMTOB_ANSWER_TYPE_CHECK")
 
     # How often a process checks the database for edits made by another process.
     sync_interval_s: float = Field(0.5, alias="THAMTOB_SYNC_INTERVAL")

@@ -199,6 +199,8 @@ def _lines(snap: dict) -> list[str]:
     out = []
     for f in ("category", "status", "needs_review", "source_url"):
         out.append(f"{f}: {snap.get(f)}")
+    if snap.get("scope"):
+        out.append(f"scope: {snap['scope']}")
     for lang in LANGS:
         for part in ("question", "answer"):
             out.extend(f"{part}_{lang}: {line}" for line in str(snap.get(f"{part}_{lang}") or "").splitlines()
@@ -232,6 +234,8 @@ def revert(session: Session, user, entry_id: int, history_id: int) -> str:
     snap = row.snapshot
     raw = {"key": get(session, entry_id).key, "category": snap.get("category") or "general",
            "needs_review": bool(snap.get("needs_review")), "source_url": snap.get("source_url")}
+    if snap.get("scope"):
+        raw["scope"] = snap["scope"]
     for lang in LANGS:
         if snap.get(f"question_{lang}") and snap.get(f"answer_{lang}"):
             raw[lang] = {"question": snap[f"question_{lang}"], "answer": snap[f"answer_{lang}"],

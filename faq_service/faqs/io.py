@@ -18,6 +18,9 @@ from faq_service.faqs.schemas import EntryIn
 # Flat columns for CSV/XLSX; alternates are one per line inside their cell.
 COLUMNS = ("key", "category", "status", "needs_review", "source_url", "question_th", "answer_th",
            "alternates_th", "question_en", "answer_en", "alternates_en")
+# The entry's scope (schemas.EntryScope) in flat columns: years separated by spaces or commas.
+SCOPE_COLUMNS = ("scope_fiscal_years", "scope_years", "scope_figure_th", "scope_figure_en", "scope_organisation")
+FLAT_COLUMNS = COLUMNS + SCOPE_COLUMNS
 # Written by the export for people and other systems, ignored by the import: when the entry last
 # changed, RFC 3339 in UTC (e.g. 2026-12-04T20:03:09.662482Z) in every format.
 READ_ONLY = ("updated_at",)
@@ -45,6 +48,40 @@ class ParseReport:
             seen.add(entry.key)
 
 
+def _years(cell) -> list:
+    """"2562, 2563" → [2562, 2563]; a part that is not a whole number stays text, so that validation
+    names it."""
+    parts = [p for p in str(cell).replace(",", " ").split() if p]
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+def scope_of_flat(row: dict) -> dict | None:
+    """The scope of a CSV/XLSX row or a console form (SCOPE_COLUMNS); None when every cell is empty."""
+    cells = {c: row.get(c) for c in SCOPE_COLUMNS if row.get(c) not in (None, "")}
+    if not cells:
+        return None
+    scope: dict = {}
+    for column, field in (("scope_fiscal_years", "fiscal_years"), ("scope_years", "years")):
+        if column in cells:
+            scope[field] = _years(cells[column])
+    figure = {lang: str(cells[f"scope_figure_{lang}"]) for lang in ("th", "en") if f"scope_figure_{lang}" in cells}
+    if figure:
+        scope["figure"] = figure
+    if "scope_organisation" in cells:
+        scope["organisation"] = str(cells["scope_organisation"])
+    return scope
+
+
+def flat_scope(scope: dict | None) -> dict:
+    """A stored scope as SCOPE_COLUMNS cells (empty strings for none)."""
+    scope = scope or {}
+    figure = scope.get("figure") or {}
+    return {"scope_fiscal_years": " ".join(map(str, scope.get("fiscal_years") or [])),
+            "scope_years": " ".join(map(str, scope.get("years") or [])),
+            "scope_figure_th": figure.get("th") or "", "scope_figure_en": figure.get("en") or "",
+            "scope_organisation": scope.get("organisation") or ""}
+
+
 def _from_flat(row: dict) -> dict:
     """A CSV/XLSX row → the nested shape EntryIn validates."""
     raw: dict = {k: row.get(k) for k in ("key", "category", "status", "source_url") if row.get(k) not in (None, "")}
@@ -56,6 +93,9 @@ def _from_flat(row: dict) -> dict:
             alternates = str(row.get(f"alternates_{lang}") or "").splitlines()
             raw[lang] = {"question": question or "", "answer": answer or "",
                          "alternates": [a for a in alternates if a.strip()]}
+    scope = scope_of_flat(row)
+    if scope is not None:
+        raw["scope"] = scope
     return raw
 
 
@@ -114,6 +154,7 @@ def _flat(entry: FaqEntry) -> dict:
     row = {c: getattr(entry, c) for c in COLUMNS}
     for lang in ("th", "en"):
         row[f"alternates_{lang}"] = "\n".join(row[f"alternates_{lang}"] or [])
+    row.update(flat_scope(entry.scope))
     row["updated_at"] = _timestamp(entry)
     return row
 
@@ -132,6 +173,8 @@ def _nested(entry: FaqEntry) -> dict:
     for lang in entry.languages():
         item[lang] = {"question": entry.text("question", lang), "answer": entry.text("answer", lang),
                       "alternates": list(entry.text("alternates", lang) or [])}
+    if entry.scope:
+        item["scope"] = entry.scope
     item["updated_at"] = _timestamp(entry)
     return item
 
@@ -142,7 +185,7 @@ def export_bytes(entries: list[FaqEntry], fmt: str) -> bytes:
         return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS + READ_ONLY)
+        writer = csv.DictWriter(buf, fieldnames=FLAT_COLUMNS + READ_ONLY)
         writer.writeheader()
         writer.writerows(_flat(e) for e in entries)
         return buf.getvalue().encode("utf-8-sig")
@@ -150,10 +193,10 @@ def export_bytes(entries: list[FaqEntry], fmt: str) -> bytes:
         book = Workbook()
         sheet = book.active
         sheet.title = "faq"
-        sheet.append(list(COLUMNS + READ_ONLY))
+        sheet.append(list(FLAT_COLUMNS + READ_ONLY))
         for e in entries:
             row = _flat(e)
-            sheet.append([_cell(row[c]) for c in COLUMNS + READ_ONLY])
+            sheet.append([_cell(row[c]) for c in FLAT_COLUMNS + READ_ONLY])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

@@ -25,6 +25,9 @@ class FaqEntry(Base):
     answer_en: Mapped[str | None] = mapped_column(Text)
     alternates_en: Mapped[list] = mapped_column(JSON, default=list)
     source_url: Mapped[str | None] = mapped_column(String(500))
+    # What the answer's figures are for: years, figure, organisation (faqs/schemas.py EntryScope); None
+    # for an entry whose answer holds no such figure.
+    scope: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), index=True, default="published")
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     author: Mapped[str] = mapped_column(String(120), default="system")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from faq_service.core.schema import RequestBody, question_field, visible_text
+from faq_service.core.schema import RequestBody, integer, question_field, visible_text
 from faq_service.core.text import normalize
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -43,6 +43,61 @@ class LangBlock(RequestBody):
         return list(dict.fromkeys(v for v in cleaned if v))
 
 
+# A year as the knowledge base writes it: Buddhist Era (CE + 543).
+BuddhistYear = integer(ge=2400, le=2700)
+
+
+class FigureName(RequestBody):
+    """What the entry's figures measure, in the languages a reply may be in (e.g. ITA score)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    th: str | None = Field(None, min_length=1, max_length=120)
+    en: str | None = Field(None, min_length=1, max_length=120)
+
+    @field_validator("th", "en")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return normalize(value) or None if value is not None else None
+
+
+class EntryScope(RequestBody):
+    """What an entry's figures are for. A question naming another year or organisation than these is
+    not answered with the entry's figure: it gets a partial reply (questions/answering.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fiscal_years: list[BuddhistYear] = Field(default_factory=list, max_length=20,
+                                             description="fiscal years (Buddhist Era, e.g. 2562) the figures are for")
+    years: list[BuddhistYear] = Field(default_factory=list, max_length=20,
+                                      description="calendar years (Buddhist Era) of dated facts in the answer")
+    figure: FigureName | None = None
+    organisation: str = Field("TCEB", min_length=1, max_length=80,
+                              description="whose figures they are (a name in data/retrieval/organisations.yml)")
+
+    @classmethod
+    def document(cls, schema: dict) -> None:
+        super().document(schema)
+        schema["anyOf"] = [{"required": ["fiscal_years"], "properties": {"fiscal_years": {"minItems": 1}}},
+                           {"required": ["years"], "properties": {"years": {"minItems": 1}}},
+                           {"required": ["figure"], "properties": {"figure": {"type": "object"}}}]
+
+    @field_validator("fiscal_years", "years")
+    @classmethod
+    def _sorted(cls, values: list[int]) -> list[int]:
+        return sorted(set(values))
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.fiscal_years and not self.years and self.figure is None:
+            raise ValueError("a scope needs fiscal_years, years or a figure")
+        return self
+
+    def stored(self) -> dict:
+        """The JSON kept in faq_entry.scope: only what is set."""
+        return {k: v for k, v in self.model_dump(exclude_none=True).items() if v != []}
+
+
 class EntryContent(RequestBody):
     """What staff edit in an entry (everything but its key and status): a question and an answer in
     Thai or in English or both, which the OpenAPI states as `anyOf` the two."""
@@ -55,6 +110,7 @@ class EntryContent(RequestBody):
                                    description="an http(s) URL; empty or null: none")
     th: LangBlock | None = None
     en: LangBlock | None = None
+    scope: EntryScope | None = Field(None, description="what the answer's figures are for; null: no figures")
 
     @classmethod
     def document(cls, schema: dict) -> None:
@@ -89,7 +145,8 @@ class EntryIn(EntryContent):
     def content(self) -> dict:
         """The columns of FaqEntry this input sets."""
         out = {"key": self.key, "category": self.category, "status": self.status,
-               "needs_review": self.needs_review, "source_url": self.source_url}
+               "needs_review": self.needs_review, "source_url": self.source_url,
+               "scope": self.scope.stored() if self.scope else None}
         for lang in ("th", "en"):
             block: LangBlock | None = getattr(self, lang)
             out[f"question_{lang}"] = block.question if block else None

@@ -14,7 +14,7 @@ from faq_service.faqs.schemas import EntryIn
 from faq_service.retrieval.index import EntryDoc
 
 CONTENT_FIELDS = ("category", "status", "needs_review", "source_url", "question_th", "answer_th",
-                  "alternates_th", "question_en", "answer_en", "alternates_en")
+                  "alternates_th", "question_en", "answer_en", "alternates_en", "scope")
 
 
 def kb_version(session: Session) -> int:
@@ -78,6 +78,7 @@ def to_doc(entry: FaqEntry) -> EntryDoc:
         questions={lang: entry.text("question", lang) for lang in langs},
         alternates={lang: list(entry.text("alternates", lang) or []) for lang in langs},
         answers={lang: entry.text("answer", lang) for lang in langs},
+        scope=entry.scope,
     )
 
 

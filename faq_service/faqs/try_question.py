@@ -19,7 +19,8 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     ranked = await state.knowledge.search(question, lang, limit=limit)
     hits = ranked.hits
     s = state.settings
-    decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
+    decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
+                      s.answer_type_check)
     entries = await state.db.run(_entries_by_id, [h.faq_id for h in hits]) if hits else {}
 
     def question_of(entry: FaqEntry) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.placeholders import fill
 from faq_service.questions import service as questions
+from faq_service.questions.partial import reply_text
 from faq_service.questions.schemas import AskIn, AskOut, Suggestion
 from faq_service.retrieval.service import Decision
 
@@ -38,21 +39,24 @@ class AskJob:
     @property
     def entry_ids(self) -> set[int]:
         ids = {hit.faq_id for hit in self.decision.suggestions}
-        if self.decision.outcome == "answered":
+        if self.decision.outcome in ("answered", "partial"):
             ids.add(self.decision.top.faq_id)
         return ids
 
     def __call__(self, s: Session) -> Callable[[], AskOut]:
         decision, lang, body = self.decision, self.lang, self.body
-        entry = s.get(FaqEntry, decision.top.faq_id) if decision.outcome == "answered" else None
+        # partial: the entry is named, its text framed by what it is for (questions/partial.py)
+        entry = s.get(FaqEntry, decision.top.faq_id) if decision.outcome in ("answered", "partial") else None
         entry = entry if _shown(entry) else None
+        partial = entry is not None and decision.outcome == "partial"
         suggestions = []
         for hit in decision.suggestions:
             sug = s.get(FaqEntry, hit.faq_id)
             if _shown(sug):
                 question = sug.text("question", _pick_lang(sug, lang))
-                suggestions.append(Suggestion(faq_id=sug.id, key=sug.key, question=question, confidence=round(hit.score, 4)))
-        outcome = "answered" if entry else ("suggested" if suggestions else "declined")
+                suggestions.append(Suggestion(faq_id=sug.id, key=sug.key, question=question,
+                                              confidence=round(hit.score, 4)))
+        outcome = ("partial" if partial else "answered") if entry else ("suggested" if suggestions else "declined")
         confidence = round(min(max(decision.top.score, 0.0), 1.0), 4) if decision.top else 0.0
         answer_lang = _pick_lang(entry, lang) if entry else None
         row = questions.find_by_key(s, body.idempotency_key)
@@ -67,9 +71,12 @@ class AskJob:
                 suggestions=[sg.faq_id for sg in suggestions],
                 latency_ms=(time.perf_counter() - self.started) * 1000)
             s.add(row)
+        answer = fill(entry.text("answer", answer_lang), self.fill_values) if entry else None
+        if partial:
+            answer = reply_text(decision.gap, answer, answer_lang)
         return lambda: AskOut(
-            answered=entry is not None, outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
-            answer=fill(entry.text("answer", answer_lang), self.fill_values) if entry else None,
+            answered=outcome == "answered", outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
+            answer=answer,
             faq_id=entry.id if entry else None, key=entry.key if entry else None,
             matched_question=entry.text("question", answer_lang) if entry else None,
             answer_lang=answer_lang, source_url=entry.source_url if entry else None,

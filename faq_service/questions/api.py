@@ -31,7 +31,8 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     lang = body.lang or detect_lang(body.question)
     ranking = await state.knowledge.search(body.question, lang)
     s = state.settings
-    decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
+    decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
+                      s.answer_type_check)
     job = AskJob(body, lang, decision, started, s.secret_key, placeholders.values_from(s))
     try:
         out = await state.log_writes.run(job)

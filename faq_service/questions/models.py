@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
 
-OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
+# partial: the best entry's figures are for another year or organisation (not answered; see answering.py)
+OUTCOMES = ("answered", "partial", "suggested", "declined", "handled_by_bot", "unavailable")
 # Where a question came from: the chat page, the chat widget on another site, LINE, or a direct API call.
 CHANNELS = ("web", "widget", "line", "api")
 

@@ -53,7 +53,12 @@ class AskOut(BaseModel):
     source_url: str | None
     suggestions: list[Suggestion]
     log_id: int = Field(description="the question-log row: send feedback on this answer with it")
-    outcome: Literal["answered", "suggested", "declined"]
+    outcome: Literal["answered", "partial", "suggested", "declined"] = Field(
+        description="answered: `answer` answers the question. partial: the best entry's figures are for "
+                    "another year or organisation than the question names; `answer` says what is known "
+                    "for which years or organisation (or where to ask), `faq_id` names the entry, and "
+                    "`answered` is false. suggested: no answer, `suggestions` to choose from. declined: "
+                    "neither")
     updated_at: Timestamp | None = Field(None, description="when the answering entry last changed")
     faq_version: int | None = None
 

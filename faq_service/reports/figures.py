@@ -24,7 +24,8 @@ from faq_service.questions.models import CHANNELS, QuestionLog
 
 COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels
 COMPLAINT_CATEGORY = "complaints"
-UNANSWERED_OUTCOMES = ("declined",)
+# Not answered: declined, and partial replies (the question asked for another year or organisation).
+UNANSWERED_OUTCOMES = ("declined", "partial")
 TOP_TOPICS = 5
 
 
@@ -98,7 +99,7 @@ class Figures:
 
     @property
     def declined_pct(self) -> float:
-        return self.pct("declined")
+        return round(sum(self.pct(o) for o in UNANSWERED_OUTCOMES), 1)
 
 
 def compute(session: Session, period: Period, now: datetime | None = None, settings=None) -> Figures:

@@ -12,7 +12,7 @@ import numpy as np
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.lexical import LexicalIndex
 from faq_service.core.text import normalize
-from faq_service.retrieval.text import tokenize
+from faq_service.retrieval.text import char_ngrams, tokenize
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class EntryDoc:
     questions: dict[str, str]            # lang → canonical question
     alternates: dict[str, list[str]]     # lang → alternate questions
     answers: dict[str, str]              # lang → answer
+    # What the answer's figures are for (years, figure, organisation; docs/kb-format.md), or None.
+    scope: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class FusionWeights:
     # (the confidence) stays the fused similarity. 0: no classifier. classifier_c: its regularisation.
     classifier_weight: float = 0.0
     classifier_c: float = 10.0
+    # A text's lexical score is the higher of its word BM25 and this factor × its character-trigram
+    # BM25, which still matches a misspelt word by most of its letters (retrieval/text.py char_ngrams):
+    # a question spelt right keeps its word score. 0: words alone.
+    char_weight: float = 0.0
 
     @classmethod
     def of(cls, settings) -> "FusionWeights":
@@ -73,7 +79,7 @@ class FusionWeights:
         return cls({"th": settings.dense_weight_th, "en": settings.dense_weight_en}, dict(settings.calibration),
                    passage_windows=settings.passage_windows, runner_up_share=settings.runner_up_share,
                    runner_ups=settings.runner_ups, classifier_weight=settings.classifier_weight,
-                   classifier_c=settings.classifier_c)
+                   classifier_c=settings.classifier_c, char_weight=settings.char_ngram_weight)
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
         floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))
@@ -133,12 +139,21 @@ class _Snapshot:
     lexical: LexicalIndex
     docs: dict[int, EntryDoc]
     tokens: tuple[list[str], ...]
+    grams: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
     starts: np.ndarray                # len(entry_ids) + 1 offsets into units
     padded: np.ndarray                # entries × most texts: entry j's text rows, then len(units) (none)
+    # BM25 over each text's character trigrams, built at its first use (only when the weights give the
+    # trigrams a share: an edit need not wait for an index nobody reads).
+    _chars: list = field(default_factory=list)
+
+    def chars(self) -> LexicalIndex:
+        if not self._chars:
+            self._chars.append(LexicalIndex(list(self.grams)))
+        return self._chars[0]
 
     @classmethod
-    def build(cls, units, vectors, tokens, docs) -> "_Snapshot":
+    def build(cls, units, vectors, tokens, grams, docs) -> "_Snapshot":
         entry_ids = tuple(dict.fromkeys(u.faq_id for u in units))
         position = {faq_id: j for j, faq_id in enumerate(entry_ids)}
         owners = np.array([position[u.faq_id] for u in units], dtype=np.int64)
@@ -148,13 +163,14 @@ class _Snapshot:
         units = [units[i] for i in order]
         vectors = [matrix[order] if len(matrix) else matrix for matrix in vectors]
         tokens = [tokens[i] for i in order]
+        grams = [grams[i] for i in order]
         starts = np.searchsorted(owners[order], np.arange(len(entry_ids) + 1))
         sizes = np.diff(starts)
         width = int(sizes.max()) if len(sizes) else 0
         padded = np.full((len(entry_ids), width), len(units), dtype=np.int64)
         for j, (start, size) in enumerate(zip(starts[:-1], sizes)):
             padded[j, :size] = np.arange(start, start + size)
-        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens),
+        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens), tuple(grams),
                    entry_ids, starts, padded)
 
     def best_per_entry(self, values: np.ndarray) -> np.ndarray:
@@ -188,7 +204,7 @@ class RetrievalIndex:
         self.weights = weights or FusionWeights()
         self._write_lock = threading.Lock()
         empty = tuple(np.zeros((0, 1), np.float32) for _ in encoders)
-        self._snap = _Snapshot.build((), empty, (), {})
+        self._snap = _Snapshot.build((), empty, (), (), {})
 
     def __len__(self) -> int:
         return len(self._snap.docs)
@@ -209,9 +225,10 @@ class RetrievalIndex:
                 vectors.append(np.vstack(parts) if parts else np.zeros((0, 1), np.float32))
             units = tuple(old.units[i] for i in keep) + tuple(new_units)
             tokens = [old.tokens[i] for i in keep] + [tokenize(u.text) for u in new_units]
+            grams = [old.grams[i] for i in keep] + [char_ngrams(u.text) for u in new_units]
             doc_map = {k: v for k, v in old.docs.items() if k not in changed}
             doc_map.update({d.faq_id: d for d in docs})
-            self._snap = _Snapshot.build(units, vectors, tokens, doc_map)
+            self._snap = _Snapshot.build(units, vectors, tokens, grams, doc_map)
 
     def training_rows(self) -> tuple[list[np.ndarray], np.ndarray]:
         """Every indexed text's vectors (one matrix per encoder) and the id of the entry it belongs to."""
@@ -249,7 +266,12 @@ class RetrievalIndex:
             per_entry = snap.score_per_entry(cos, self.weights)
             dense += self.weights.dense(encoder.name, per_entry) / len(self.encoders)
         tokens = tokens if tokens is not None else [tokenize(q) for q in queries]
-        lex = snap.score_per_entry(np.stack([snap.lexical.scores(t) for t in tokens]), self.weights)
+        per_text = np.stack([snap.lexical.scores(t) for t in tokens])
+        if self.weights.char_weight:
+            chars = snap.chars()
+            grams = np.stack([chars.scores(char_ngrams(q)) for q in queries])
+            per_text = np.maximum(per_text, self.weights.char_weight * grams)
+        lex = snap.score_per_entry(per_text, self.weights)
         fused = self.weights.fuse(langs, dense, lex)
         order_by, priors = fused, np.zeros_like(fused)
         if prior is not None and self.weights.classifier_weight:

@@ -17,6 +17,8 @@ from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.answer_type import number_missing
+from faq_service.retrieval.scope import ScopeGap, scope_gap
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
@@ -25,9 +27,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Decision:
-    outcome: str  # answered | suggested | declined
+    outcome: str  # answered | partial | suggested | declined
     hits: list[Hit]
     suggestions: list[Hit] = field(default_factory=list)
+    gap: ScopeGap | None = None  # partial: what the question asks that the top entry's scope does not hold
 
     @property
     def top(self) -> Hit | None:
@@ -40,17 +43,22 @@ class Ranking:
 
     hits: list[Hit]
     decline: float = 0.0
+    gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
+    # The question asks for a number and the top entry's answer holds none (retrieval/answer_type.py).
+    number_missing: bool = False
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
-           decline_margin: float | None = None) -> Decision:
+           decline_margin: float | None = None, check_answer_type: bool = True) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined."""
+    "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
+    organisation than the question names is partial: the reply says what is known instead. With
+    `check_answer_type`, a question asking for a number is not answered by an entry holding none."""
     hits = ranking.hits
-    if hits and hits[0].score >= answer_threshold:
+    if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.number_missing):
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
-            return Decision("answered", hits)
+            return Decision("partial", hits, gap=ranking.gap) if ranking.gap else Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
@@ -172,7 +180,13 @@ class KnowledgeIndex:
         prior = classifier.probabilities if classifier is not None else None
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
-        return [Ranking(h[:limit], d[0].score if d else 0.0) for h, d, limit in zip(hits, declines, limits)]
+        out = []
+        for question, h, d, limit in zip(questions, hits, declines, limits):
+            top = self.index.doc(h[0].faq_id) if h else None
+            out.append(Ranking(h[:limit], d[0].score if d else 0.0,
+                               scope_gap(question, top.scope) if top is not None else None,
+                               number_missing(question, top)))
+        return out
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:

@@ -44,7 +44,7 @@ def _gather(session: Session, since: datetime, until: datetime) -> tuple[list[Qu
     rows = list(session.scalars(
         select(QuestionLog)
         .where(QuestionLog.asked_at >= since, QuestionLog.asked_at < until)
-        .where(or_(QuestionLog.outcome.in_(("declined", "suggested")),
+        .where(or_(QuestionLog.outcome.in_(("declined", "partial", "suggested")),
                    and_(QuestionLog.helpful.is_(False), QuestionLog.outcome == "answered")))
         .order_by(QuestionLog.id.desc()).limit(MAX_QUESTIONS)))
     ids = [r.id for r in rows]

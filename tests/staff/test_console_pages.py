@@ -90,3 +90,25 @@ def test_admin_pages(staff_service):
     assert name in c.get("/console/users").text
     audit = c.get("/console/audit", params={"action": "user."}).text
     assert name in audit and "user.create" in audit
+
+
+def test_the_entry_form_edits_the_scope_and_refuses_a_bad_year(staff_service):
+    c, csrf = session(staff_service, "editor-user")
+    key = f"scope-{uuid.uuid4().hex[:6]}"
+    form = {"csrf_token": csrf, "key": key, "category": "staff-test", "question_en": "How many kites flew?",
+            "answer_en": "12 kites in fiscal year 2563.", "scope_fiscal_years": "2563, 2562",
+            "scope_figure_en": "number of kites", "scope_figure_th": "จำนวนว่าว"}
+    bad = c.post("/console/entries/new", data={**form, "scope_fiscal_years": "2020"})
+    assert bad.status_code == 422 and "2400" in bad.text and 'value="2020"' in bad.text
+    r = c.post("/console/entries/new", data=form)
+    assert r.status_code == 303, r.text
+    page = c.get(r.headers["location"].split("?")[0], params={"lang": "en"}).text
+    assert 'id="scope_fiscal_years" name="scope_fiscal_years" value="2562 2563"' in page
+    assert 'value="number of kites"' in page and 'value="TCEB"' in page and "Fiscal years" in page
+    entry_id = int(re.search(r"/console/entries/(\d+)", r.headers["location"]).group(1))
+    tried = c.get("/console/try", params={"q": "What was TCEB's ITA score in 2022?", "lang": "en"}).text
+    assert 'id="try-outcome">partial (another year or organisation)<' in tried
+    with staff_service.client("viewer") as viewer:
+        assert viewer.get(f"/api/v1/staff/entries/{entry_id}").json()["scope"] == {
+            "fiscal_years": [2562, 2563], "figure": {"th": "จำนวนว่าว", "en": "number of kites"},
+            "organisation": "TCEB"}

@@ -144,3 +144,26 @@ def test_import_reports_before_writing_then_applies(staff_service):
         with staff_service.client("admin") as admin:
             audit = admin.get("/api/v1/staff/audit", params={"action": "import."}).json()["items"]
         assert {"import.validate", "import.apply"} <= {a["action"] for a in audit}
+
+
+def test_an_entrys_scope_is_edited_exported_and_makes_other_years_partial(staff_service):
+    question = "How many floating pavilions did TCEB sponsor?"
+    scope = {"fiscal_years": [2563], "figure": {"en": "number of floating pavilions"}}
+    with staff_service.client("editor") as editor, staff_service.client("reviewer") as reviewer:
+        entry = _new_entry(editor, question, "Floating pavilions: 7 in fiscal year 2563.", scope=scope)
+        assert entry["scope"] == {**scope, "organisation": "TCEB"}
+        bad = editor.put(f"/api/v1/staff/entries/{entry['id']}", json={
+            "category": "staff-test", "en": {"question": question, "answer": "x"}, "scope": {"fiscal_years": [2020]}})
+        assert bad.status_code == 422 and "2400" in bad.text
+        assert reviewer.post(f"/api/v1/staff/entries/{entry['id']}/publish").status_code == 200
+        assert wait_for(answered_by(staff_service, question + " in fiscal year 2563", entry["id"]), 10)
+        other = staff_service.ask(question + " in fiscal year 2566")
+        assert other["outcome"] == "partial" and other["faq_id"] == entry["id"] and not other["answered"]
+        assert "FY2563 (2020)" in other["answer"] and "FY2566 (2023)" in other["answer"]
+        exported = yaml.safe_load(editor.get("/api/v1/staff/export", params={"format": "yaml"}).text)
+        mine = next(e for e in exported["entries"] if e["key"] == entry["key"])
+        assert mine["scope"] == {**scope, "organisation": "TCEB"}
+        rows = list(csv.DictReader(io.StringIO(editor.get("/api/v1/staff/export", params={"format": "csv"})
+                                               .content.decode("utf-8-sig"))))
+        row = next(r for r in rows if r["key"] == entry["key"])
+        assert row["scope_fiscal_years"] == "2563" and row["scope_figure_en"] == "number of floating pavilions"

@@ -1,0 +1,131 @@
+"""What a question asks about against what an entry's figures are for: the years it names (either
+era, long or short forms) and the organisations it names, checked against the entry's scope
+(docs/kb-format.md). A question about another year or organisation than the entry holds gets a
+partial reply instead of the entry's figure (retrieval.service.decide, questions/answering.py)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from faq_service.core.text import normalize
+
+BE_OFFSET = 543  # Buddhist Era = Common Era + 543
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ERA_BE = r"(?:พ\.?\s?ศ\.?|b\.?\s?e\.?)"
+_ERA_CE = r"(?:ค\.?\s?ศ\.?|a\.?\s?d\.?|c\.?\s?e\.?)"
+_FISCAL = r"(?:ปีงบ(?:ประมาณ)?|fiscal\s+year|fiscal|f\.?y\.?)"
+# A number written right after it is a count or an amount, not a year ("2000 delegates").
+_UNIT = (r"(?!\s*(?:people|persons?|participants?|delegates?|attendees?|visitors?|guests?|baht|thb|usd|"
+         r"dollars?|rooms?|seats?|sq|m2|คน|ท่าน|ราย|บาท|ที่นั่ง|ห้อง|ตาราง|%|เปอร์เซ็น))")
+_YEAR = re.compile(
+    rf"(?P<fiscal>{_FISCAL})\s*(?:{_ERA_BE}\s*)?(?P<era_f>{_ERA_CE}\s*)?'?(?P<fy>\d{{4}}|\d{{2}})(?!\d)"
+    rf"|(?P<be>{_ERA_BE})\s*(?P<be_y>\d{{4}}|\d{{2}})(?!\d)"
+    rf"|(?P<ce>{_ERA_CE})\s*(?P<ce_y>\d{{4}}|\d{{2}})(?!\d)"
+    rf"|ปี\s*(?P<thai_y>\d{{4}}|\d{{2}})(?!\d){_UNIT}"
+    rf"|(?<![\d.,:/+])(?P<bare>(?:19[5-9]\d|20\d\d|2[45]\d\d|2600))(?![\d.,]\d){_UNIT}",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AskedYear:
+    year: int      # Buddhist Era
+    fiscal: bool   # named as a fiscal year
+    text: str      # as written
+
+
+def _to_be(number: str, era: str | None) -> int:
+    """`era`: "be", "ce" or None (a four-digit number tells its era by its size; a two-digit one is
+    taken as Buddhist Era, as Thai writes "ปี 65")."""
+    value = int(number)
+    if len(number) == 2:
+        value += 2000 if era == "ce" else 2500
+    elif era is None and value < 2300:
+        era = "ce"
+    return value + BE_OFFSET if era == "ce" and value < 2300 else value
+
+
+def years_in(text: str) -> list[AskedYear]:
+    """The years a question names, in the order written, each once, as Buddhist Era years."""
+    text = normalize(text).translate(_THAI_DIGITS)
+    out: dict[int, AskedYear] = {}
+    for m in _YEAR.finditer(text):
+        if m.group("fy"):
+            number = m.group("fy")
+            # FY22 is a Common Era short form; FY65 and ปีงบ 65 are Buddhist Era.
+            era = "ce" if m.group("era_f") or (len(number) == 2 and int(number) < 40
+                                               and not m.group("fiscal").startswith("ปี")) else None
+            asked = AskedYear(_to_be(number, era), True, m.group(0))
+        elif m.group("be_y"):
+            asked = AskedYear(_to_be(m.group("be_y"), "be"), False, m.group(0))
+        elif m.group("ce_y"):
+            asked = AskedYear(_to_be(m.group("ce_y"), "ce"), False, m.group(0))
+        elif m.group("thai_y"):
+            number = m.group("thai_y")
+            asked = AskedYear(_to_be(number, "be" if len(number) == 2 else None), False, m.group(0))
+        else:
+            asked = AskedYear(_to_be(m.group("bare"), None), False, m.group(0))
+        if asked.year not in out or asked.fiscal:
+            out[asked.year] = asked
+    return list(out.values())
+
+
+@lru_cache(maxsize=1)
+def _organisations() -> tuple[tuple[str, re.Pattern], ...]:
+    data = yaml.safe_load((Path(__file__).parent / "organisations.yml").read_text(encoding="utf-8"))
+    groups = []
+    for name, aliases in data.items():
+        words = sorted({normalize(str(a)).lower() for a in [name, *aliases]}, key=len, reverse=True)
+        # Latin names match whole words; Thai has no spaces between words, so a Thai name matches anywhere.
+        parts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if re.match(r"[a-z0-9]", w) else re.escape(w)
+                 for w in words]
+        groups.append((name, re.compile("|".join(parts))))
+    return tuple(groups)
+
+
+def organisation_of(name: str | None) -> str:
+    """The group (organisations.yml) a scope's organisation belongs to; an unknown name is its own."""
+    name = normalize(name or "TCEB").lower()
+    for group, pattern in _organisations():
+        if pattern.fullmatch(name):
+            return group
+    return name
+
+
+def organisations_in(text: str) -> dict[str, str]:
+    """The organisations a question names: group → the name as written (first mention)."""
+    text = normalize(text).lower()
+    found = {}
+    for group, pattern in _organisations():
+        m = pattern.search(text)
+        if m:
+            found[group] = m.group(0)
+    return found
+
+
+@dataclass
+class ScopeGap:
+    """What the question asks for that the entry's scope does not hold."""
+
+    years: list[AskedYear] = field(default_factory=list)      # asked, not among the entry's years
+    organisations: list[str] = field(default_factory=list)    # named as written, not the entry's
+    scope: dict = field(default_factory=dict)                 # the entry's scope
+
+
+def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
+    """None when the question asks for nothing outside the entry's scope (or the entry has none)."""
+    if not scope:
+        return None
+    known = set(scope.get("fiscal_years") or ()) | set(scope.get("years") or ())
+    years = [y for y in years_in(question) if known and y.year not in known]
+    own = organisation_of(scope.get("organisation"))
+    named = organisations_in(question)
+    # Another organisation counts only when the entry's own is not named too ("I'm from X, how do I
+    # reach TCEB?" asks about TCEB).
+    others = [written for group, written in named.items() if group != own] if own not in named else []
+    if not years and not others:
+        return None
+    return ScopeGap(years, others, scope)

@@ -1,0 +1,127 @@
+"""The years and organisations a question names against an entry's scope (retrieval/scope.py), and the
+scope field of the knowledge-base format (import and export in YAML, CSV and XLSX)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from faq_service.faqs.io import export_bytes, parse_bytes
+from faq_service.faqs.models import FaqEntry
+from faq_service.retrieval.answer_type import asks_for_number, number_missing
+from faq_service.retrieval.index import EntryDoc, Hit, Unit
+from faq_service.retrieval.scope import organisations_in, scope_gap, years_in
+from faq_service.retrieval.service import Ranking, decide
+
+CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "years.yml").read_text(encoding="utf-8"))
+ITA = {"fiscal_years": [2562, 2563], "figure": {"th": "คะแนน ITA", "en": "ITA score"}, "organisation": "TCEB"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+def test_years_in_both_eras_and_short_forms(case):
+    assert [[y.year, y.fiscal] for y in years_in(case["text"])] == case["years"]
+
+
+@pytest.mark.parametrize("question", ["ITA score 2019", "คะแนน ITA ปีงบ 62", "TCEB ITA FY2563 target",
+                                      "ITA ทีเส็บ ปี 2562 กับ 2563", "what is TCEB's ITA score"])
+def test_a_question_within_the_scope_has_no_gap(question):
+    assert scope_gap(question, ITA) is None
+
+
+@pytest.mark.parametrize("question, year", [("ITA score 2022", 2565), ("คะแนน ITA ปี 67", 2567),
+                                            ("ITA ปีงบ 2562 และ 2566", 2566), ("FY24 ITA", 2567)])
+def test_another_year_is_a_gap(question, year):
+    gap = scope_gap(question, ITA)
+    assert gap is not None and [y.year for y in gap.years] == [year] and not gap.organisations
+
+
+def test_another_organisation_is_a_gap_unless_the_entrys_own_is_named_too():
+    assert scope_gap("คะแนน ITA ของ ททท.", ITA).organisations == ["ททท."]
+    assert scope_gap("TAT ITA score", ITA).organisations == ["tat"]
+    assert scope_gap("ITA of TCEB compared with TAT", ITA) is None
+    assert organisations_in("Thailand Convention and Exhibition Bureau") == {
+        "TCEB": "thailand convention and exhibition bureau"}
+    assert "TAT" not in organisations_in("statistics")  # whole words only for Latin names
+
+
+def test_an_entry_without_a_scope_is_never_partial():
+    assert scope_gap("ITA score 2030 of TAT", None) is None
+
+
+def _hit(score: float) -> Hit:
+    return Hit(1, score, score, score, Unit(1, "en", "question", "q"))
+
+
+def test_decide_makes_an_answer_with_a_gap_partial_and_leaves_the_rest():
+    gap = scope_gap("ITA score 2022", ITA)
+    assert decide(Ranking([_hit(0.9)], 0.0, gap), 0.6, 0.4, 3).outcome == "partial"
+    assert decide(Ranking([_hit(0.9)], 0.0, None), 0.6, 0.4, 3).outcome == "answered"
+    assert decide(Ranking([_hit(0.5)], 0.0, gap), 0.6, 0.4, 3).outcome == "suggested"
+
+
+ENTRY_YAML = """
+category: ita
+entries:
+  - key: ita-score
+    scope:
+      fiscal_years: [2563, 2562, 2562]
+      figure: {th: คะแนน ITA, en: ITA score}
+    en: {question: "What is the ITA score?", answer: "93.35 in FY2562."}
+  - key: no-scope
+    en: {question: "What is ITA?", answer: "An assessment."}
+"""
+
+
+def _entry(data) -> FaqEntry:
+    return FaqEntry(**data.content(), version=1)
+
+
+@pytest.mark.parametrize("fmt, name", [("yaml", "kb.yml"), ("csv", "kb.csv"), ("xlsx", "kb.xlsx")])
+def test_scope_goes_through_export_and_import_unchanged(fmt, name):
+    report = parse_bytes("kb.yml", ENTRY_YAML.encode())
+    assert not report.errors
+    scoped, plain = report.entries
+    assert scoped.scope.stored() == {"fiscal_years": [2562, 2563], "figure": {"th": "คะแนน ITA", "en": "ITA score"},
+                                     "organisation": "TCEB"}
+    assert plain.scope is None
+    again = parse_bytes(name, export_bytes([_entry(e) for e in report.entries], fmt))
+    assert not again.errors
+    assert [e.content() for e in again.entries] == [e.content() for e in report.entries]
+
+
+@pytest.mark.parametrize("scope, problem", [
+    ("{fiscal_years: [2022]}", "greater than or equal to 2400"),
+    ("{fiscal_years: ['65']}", "expected an integer"),
+    ("{organisation: TCEB}", "needs fiscal_years, years or a figure"),
+    ("{fiscal_years: [2562], colour: red}", "Extra inputs"),
+])
+def test_an_invalid_scope_is_refused_with_a_message(scope, problem):
+    text = f"entries:\n  - key: k\n    scope: {scope}\n    en: {{question: q, answer: a}}\n"
+    report = parse_bytes("kb.yml", text.encode())
+    assert not report.entries and problem in report.errors[0]
+
+
+def test_a_csv_year_that_is_not_a_number_is_named():
+    text = "key,question_en,answer_en,scope_fiscal_years\nk,q,a,2562 next\n"
+    report = parse_bytes("kb.csv", text.encode())
+    assert not report.entries and "scope.fiscal_years" in report.errors[0]
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("TCEB มีพนักงานกี่คน", True), ("ทีเส็บเกี่ยวกับอะไร", False), ("เบอร์โทร ทีเส็บ", True),
+    ("สำนักงานอยู่ชั้นไหน", True), ("how many staff does TCEB have", True), ("which floor is the office on", True),
+    ("what is TCEB's phone number", True), ("what does TCEB do", False)])
+def test_a_question_asking_for_a_number_is_recognised(question, asks):
+    assert asks_for_number(question) is asks
+
+
+def test_an_entry_without_a_number_does_not_answer_a_question_asking_for_one():
+    words = EntryDoc(1, 1, {"en": "What is TCEB?"}, {}, {"en": "A public organisation promoting MICE."})
+    figures = EntryDoc(2, 1, {"en": "ITA score?"}, {}, {"en": "93.35 in fiscal year 2562."})
+    assert number_missing("how many staff work at TCEB", words)
+    assert not number_missing("how many points did TCEB score", figures)
+    assert not number_missing("what is TCEB", words)
+    ranking = Ranking([_hit(0.9)], 0.0, None, number_missing=True)
+    assert decide(ranking, 0.6, 0.4, 3).outcome == "suggested"
+    assert decide(ranking, 0.6, 0.4, 3, check_answer_type=False).outcome == "answered"
