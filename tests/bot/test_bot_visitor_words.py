@@ -97,3 +97,17 @@ def test_thats_not_what_i_asked_reaches_the_review_clusters(bot_stack):
                          headers={"Authorization": f"Bearer {token}"}, timeout=60).json()["items"]
     found = [c for c in clusters if any(q["text"] == question for q in c["questions"])]
     assert found and found[0]["outcomes"].get("thumbs_down", 0) >= 1, clusters
+
+
+@pytest.mark.parametrize("question,year", [
+    ("What was TCEB's ITA score for fiscal year 2565?", "2562"),
+    ("คะแนน ITA ของ สสปน. ปีงบ 65 ได้เท่าไหร่", "2562"),
+])
+def test_a_near_scope_question_gets_what_is_known_marked_partial(bot_stack, question, year):
+    replies = bot_stack.say(sender(), question)
+    got = part(replies)
+    row = logged(bot_stack, question)
+    assert got["outcome"] == row["outcome"] == "partial", (got, row)
+    assert got["log_id"] == row["id"] and got["key"] == entry_key(bot_stack, row["faq_id"])
+    reply = bot_stack.texts(replies)
+    assert "93.35" in reply and year in reply, reply  # what is known, said for the year it is known for
