@@ -36,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.channels import question_channel
 from actions.complaints import status_link
-from actions.config import topic_for
+from actions.config import FIXED_REPLY_WHEN_UNANSWERED, topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
 from actions.question_queue import QuestionQueue, new_idempotency_key
 from bot.confidential import STATUS_INTENT, contains_tracking_code, is_confidential
@@ -254,11 +254,9 @@ class ActionAnswerFaq(Action):
     def not_answered(dispatcher: CollectingDispatcher, intent: Optional[str], result: Dict[str, Any]) -> str:
         """The reply when the service has no confident answer; returns the outcome the visitor got."""
         suggestions = [s for s in result.get("suggestions") or [] if s.get("faq_id") is not None]
-        if intent == "out_of_scope":  # NLU and the FAQ service agree: a clean decline
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return "declined"
-        if intent == "ask_human":  # no entry answers the wish itself: the ways to reach a person
-            dispatcher.utter_message(response="utter_human_contact")
+        fixed = FIXED_REPLY_WHEN_UNANSWERED.get(intent or "")
+        if fixed:  # NLU's reading stands: out of scope, a wish for a person, a question about the bot
+            dispatcher.utter_message(response=fixed)
             return "declined"
         if suggestions:
             buttons = [{"title": s.get("question") or str(s["faq_id"]),
@@ -306,9 +304,8 @@ class ActionFeedback(Action):
         log_id = as_int(entity(tracker, "log_id"))
         if log_id is None:
             log_id = as_int(tracker.get_slot("last_log_id"))
-        if log_id is None:
-            dispatcher.utter_message(response="utter_anything_else")
-            return []
+        if log_id is None:  # no answer to rate: a short query NLU took for yes/no ("tceb tel no")
+            return await ActionAnswerFaq().run(dispatcher, tracker, domain)
         helpful = intent_name(tracker) == "affirm"
         try:
             await client().feedback(log_id, helpful)

@@ -45,6 +45,17 @@ TOPIC_BY_INTENT: Dict[str, str] = {
     "ask_human": "contact",
 }
 
+# Intents whose fixed reply is given only when the knowledge base has no confident answer: the message
+# is asked first (a question about the assistant itself, a keyword query NLU took for "no", an address
+# question taken for a wish to talk to a person), and the fixed reply stands in for the decline.
+FIXED_REPLY_WHEN_UNANSWERED: Dict[str, str] = {
+    "out_of_scope": "utter_out_of_scope",
+    "ask_human": "utter_human_contact",
+    "bot_challenge": "utter_iamabot",
+    "affirm": "utter_anything_else",  # yes/no with no answer to rate
+    "deny": "utter_anything_else",
+}
+
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                        r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 
