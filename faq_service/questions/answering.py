@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.placeholders import fill
 from faq_service.questions import service as questions
-from faq_service.questions.schemas import AskIn, AskOut, Suggestion
+from faq_service.questions.schemas import AskIn, AskOut, Source, Suggestion
+from faq_service.retrieval.passages import highlights
 from faq_service.retrieval.service import Decision
 
 
@@ -43,6 +44,8 @@ class AskJob:
         return ids
 
     def __call__(self, s: Session) -> Callable[[], AskOut]:
+        if self.decision.outcome == "answered_from_document":
+            return self._from_document(s)
         decision, lang, body = self.decision, self.lang, self.body
         entry = s.get(FaqEntry, decision.top.faq_id) if decision.outcome == "answered" else None
         entry = entry if _shown(entry) else None
@@ -55,26 +58,50 @@ class AskJob:
         outcome = "answered" if entry else ("suggested" if suggestions else "declined")
         confidence = round(min(max(decision.top.score, 0.0), 1.0), 4) if decision.top else 0.0
         answer_lang = _pick_lang(entry, lang) if entry else None
-        row = questions.find_by_key(s, body.idempotency_key)
-        if row is None:
-            row = questions.question_row(
-                question=body.question, lang=lang, channel=body.channel or "api",
-                idempotency_key=body.idempotency_key,
-                session_hash=questions.hash_session(body.session_id, self.secret_key),
-                outcome=outcome, intent=body.intent, topic=body.topic,
-                faq_id=entry.id if entry else (decision.top.faq_id if decision.top else None),
-                faq_version=entry.version if entry else None, confidence=confidence,
-                suggestions=[sg.faq_id for sg in suggestions],
-                latency_ms=(time.perf_counter() - self.started) * 1000)
-            s.add(row)
+        row = self._log(s, outcome=outcome,
+                        faq_id=entry.id if entry else (decision.top.faq_id if decision.top else None),
+                        faq_version=entry.version if entry else None, confidence=confidence,
+                        suggestions=[sg.faq_id for sg in suggestions])
+        answer = fill(entry.text("answer", answer_lang), self.fill_values) if entry else None
+        source = Source(kind="entry", title=entry.text("question", answer_lang),
+                        highlights=highlights(body.question, answer)) if entry else None
         return lambda: AskOut(
             answered=entry is not None, outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
-            answer=fill(entry.text("answer", answer_lang), self.fill_values) if entry else None,
+            answer=answer,
             faq_id=entry.id if entry else None,
             matched_question=entry.text("question", answer_lang) if entry else None,
             answer_lang=answer_lang, source_url=entry.source_url if entry else None,
             updated_at=entry.updated_at if entry else None, faq_version=entry.version if entry else None,
-            suggestions=suggestions)
+            suggestions=suggestions, source=source)
+
+    def _log(self, s: Session, **fields):
+        """The question's log row (the one stored under the idempotency key, when there is one)."""
+        row = questions.find_by_key(s, self.body.idempotency_key)
+        if row is None:
+            body = self.body
+            row = questions.question_row(
+                question=body.question, lang=self.lang, channel=body.channel or "api",
+                idempotency_key=body.idempotency_key,
+                session_hash=questions.hash_session(body.session_id, self.secret_key),
+                intent=body.intent, topic=body.topic,
+                latency_ms=(time.perf_counter() - self.started) * 1000, **fields)
+            s.add(row)
+        return row
+
+    def _from_document(self, s: Session) -> Callable[[], AskOut]:
+        """A passage answers: its text, its citation and the sentences that fit the question."""
+        hit = self.decision.passage
+        passage = hit.passage
+        confidence = round(min(max(hit.score, 0.0), 1.0), 4)
+        row = self._log(s, outcome="answered_from_document", faq_id=None, faq_version=None,
+                        confidence=confidence, suggestions=[])
+        source = Source(kind="document", title=passage.title, page=passage.page, section=passage.section,
+                        highlights=highlights(self.body.question, passage.text))
+        return lambda: AskOut(
+            answered=True, outcome="answered_from_document", confidence=confidence, lang=self.lang,
+            log_id=row.id, answer=passage.text, faq_id=None, matched_question=None,
+            answer_lang=passage.lang if passage.lang in ("th", "en") else self.lang, source_url=passage.url,
+            updated_at=None, faq_version=None, suggestions=[], source=source)
 
 
 def load_entries(s: Session, jobs: list) -> list[FaqEntry]:

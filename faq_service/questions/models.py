@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
 
-OUTCOMES = ("answered", "suggested", "declined", "handled_by_bot", "unavailable")
+# answered_from_document: a passage of an imported document answered (counted as answered in reports).
+OUTCOMES = ("answered", "answered_from_document", "suggested", "declined", "handled_by_bot", "unavailable")
+ANSWERED_OUTCOMES = ("answered", "answered_from_document")
 
 
 class QuestionLog(Base):
@@ -25,7 +27,7 @@ class QuestionLog(Base):
     # Set by the caller in its own neutral words (complaints, contact…): reports count by topic and
     # need not know how the bot names its intents.
     topic: Mapped[str | None] = mapped_column(String(32))
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(32))
     faq_id: Mapped[int | None] = mapped_column(Integer, index=True)
     faq_version: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[float | None] = mapped_column(Float)

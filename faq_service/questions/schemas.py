@@ -35,6 +35,20 @@ class Suggestion(BaseModel):
     confidence: float
 
 
+class Source(BaseModel):
+    """Where the answer comes from: a curated entry or a passage of an imported document."""
+
+    kind: Literal["entry", "document"]
+    title: str = Field(description="the entry's question, or the document's title")
+    page: int | None = Field(None, description="the passage's page, for documents that have pages")
+    section: str | None = Field(None, description="the headings above the passage, outermost first, "
+                                                  'joined with " › "')
+    highlights: list[list[int]] = Field(
+        default_factory=list,
+        description="[start, end) character offsets into `answer` of the sentences that answer the question "
+                    "best (sharing most of its words)")
+
+
 class AskOut(BaseModel):
     answered: bool
     answer: str | None
@@ -46,9 +60,12 @@ class AskOut(BaseModel):
     source_url: str | None
     suggestions: list[Suggestion]
     log_id: int = Field(description="the question-log row: send feedback on this answer with it")
-    outcome: Literal["answered", "suggested", "declined"]
+    outcome: Literal["answered", "answered_from_document", "suggested", "declined"] = Field(
+        description="answered_from_document: a passage of an imported document answers (faq_id null, answer "
+                    "the passage, source_url its citation link)")
     updated_at: Timestamp | None = Field(None, description="when the answering entry last changed")
     faq_version: int | None = None
+    source: Source | None = Field(None, description="where the answer comes from; null when not answered")
 
 
 class FeedbackIn(RequestBody):

@@ -17,6 +17,7 @@ from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.passages import PassageHit, PassageIndex, PassageSource, answer_from_document
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
@@ -25,9 +26,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Decision:
-    outcome: str  # answered | suggested | declined
+    outcome: str  # answered | answered_from_document | suggested | declined
     hits: list[Hit]
     suggestions: list[Hit] = field(default_factory=list)
+    passage: PassageHit | None = None  # the passage that answers (answered_from_document)
 
     @property
     def top(self) -> Hit | None:
@@ -40,6 +42,7 @@ class Ranking:
 
     hits: list[Hit]
     decline: float = 0.0
+    passage: PassageHit | None = None  # the best passage of an imported document (retrieval/passages.py)
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
@@ -53,6 +56,16 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
             return Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
+
+
+def decide_with_documents(ranking: Ranking, decision: Decision, threshold: float, margin: float,
+                          decline_margin: float | None = None) -> Decision:
+    """The entries' decision, or an answer from the best passage (retrieval/passages.py's rule)."""
+    top = decision.top
+    if answer_from_document(decision.outcome == "answered", top.score if top else 0.0, ranking.passage,
+                            ranking.decline, threshold, margin, decline_margin):
+        return Decision("answered_from_document", decision.hits, [], ranking.passage)
+    return decision
 
 
 class EntrySource(Protocol):
@@ -70,7 +83,8 @@ class KnowledgeIndex:
     """The index of published entries plus the loop that keeps it current."""
 
     def __init__(self, db: Database, source: EntrySource, encoders: list[Encoder], cache_path: Path,
-                 weights: FusionWeights | None = None, decline_examples: list[str] = ()):
+                 weights: FusionWeights | None = None, decline_examples: list[str] = (),
+                 passages: PassageSource | None = None):
         self.db = db
         self.source = source
         cache = EmbeddingCache(cache_path)
@@ -78,6 +92,9 @@ class KnowledgeIndex:
         self.queries = BatchingQueryEncoder(encoders, score=self._rank_batch)
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
+        # Passages of imported documents, scored like entries (same encoders, cache and weights).
+        self.passages = (PassageIndex(db, passages, RetrievalIndex(self.index.encoders, self.index.weights))
+                         if passages is not None else None)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
         self.classifier: EntryClassifier | None = None  # fitted at the first sync, refitted after changes
         self._refit_wanted = threading.Event()
@@ -88,6 +105,8 @@ class KnowledgeIndex:
 
     def sync(self) -> int:
         """Load entries changed since the last sync; returns how many changed."""
+        if self.passages is not None:
+            self.passages.sync()
         with self._sync_lock:
             with self.db.session() as s:
                 version = self.source.version(s)
@@ -157,6 +176,8 @@ class KnowledgeIndex:
         refit = (weights.classifier_weight and (self.classifier is None
                  or weights.classifier_c != self.index.weights.classifier_c))
         self.index.weights = self.declines.weights = weights
+        if self.passages is not None:
+            self.passages.index.weights = weights
         if refit and self.seen_seq >= 0:
             with self._sync_lock:
                 self._fit_classifier()
@@ -172,7 +193,10 @@ class KnowledgeIndex:
         prior = classifier.probabilities if classifier is not None else None
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
-        return [Ranking(h[:limit], d[0].score if d else 0.0) for h, d, limit in zip(hits, declines, limits)]
+        passages = (self.passages.search_many(questions, vectors, langs, tokens) if self.passages is not None
+                    else [None] * len(questions))
+        return [Ranking(h[:limit], d[0].score if d else 0.0, p)
+                for h, d, p, limit in zip(hits, declines, passages, limits)]
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:
