@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.placeholders import fill
 from faq_service.questions import service as questions
-from faq_service.questions.schemas import AskIn, AskOut, Source, Suggestion
+from faq_service.questions.schemas import AnswerSource, AskIn, AskOut, Suggestion
 from faq_service.retrieval.passages import highlights
 from faq_service.retrieval.service import Decision
 
@@ -63,8 +63,8 @@ class AskJob:
                         faq_version=entry.version if entry else None, confidence=confidence,
                         suggestions=[sg.faq_id for sg in suggestions])
         answer = fill(entry.text("answer", answer_lang), self.fill_values) if entry else None
-        source = Source(kind="entry", title=entry.text("question", answer_lang),
-                        highlights=highlights(body.question, answer)) if entry else None
+        source = AnswerSource(kind="entry", title=entry.text("question", answer_lang),
+                              highlights=highlights(body.question, answer)) if entry else None
         return lambda: AskOut(
             answered=entry is not None, outcome=outcome, confidence=confidence, lang=lang, log_id=row.id,
             answer=answer,
@@ -95,8 +95,8 @@ class AskJob:
         confidence = round(min(max(hit.score, 0.0), 1.0), 4)
         row = self._log(s, outcome="answered_from_document", faq_id=None, faq_version=None,
                         confidence=confidence, suggestions=[])
-        source = Source(kind="document", title=passage.title, page=passage.page, section=passage.section,
-                        highlights=highlights(self.body.question, passage.text))
+        source = AnswerSource(kind="document", title=passage.title, page=passage.page, section=passage.section,
+                              highlights=highlights(self.body.question, passage.text))
         return lambda: AskOut(
             answered=True, outcome="answered_from_document", confidence=confidence, lang=self.lang,
             log_id=row.id, answer=passage.text, faq_id=None, matched_question=None,

@@ -35,7 +35,7 @@ class Suggestion(BaseModel):
     confidence: float
 
 
-class Source(BaseModel):
+class AnswerSource(BaseModel):
     """Where the answer comes from: a curated entry or a passage of an imported document."""
 
     kind: Literal["entry", "document"]
@@ -65,7 +65,7 @@ class AskOut(BaseModel):
                     "the passage, source_url its citation link)")
     updated_at: Timestamp | None = Field(None, description="when the answering entry last changed")
     faq_version: int | None = None
-    source: Source | None = Field(None, description="where the answer comes from; null when not answered")
+    source: AnswerSource | None = Field(None, description="where the answer comes from; null when not answered")
 
 
 class FeedbackIn(RequestBody):
