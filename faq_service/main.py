@@ -28,6 +28,7 @@ from faq_service.faqs import api as faqs_api
 from faq_service.faqs import pages as faqs_pages
 from faq_service.faqs import staff_api as faqs_staff_api
 from faq_service.faqs.index_source import PublishedEntries
+from faq_service.documents.index_source import PublishedPassages
 from faq_service.measures import api as measures_api
 from faq_service.measures import pages as measures_pages
 from faq_service.ops import api as ops_api
@@ -101,7 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(settings.database_url)
         await asyncio.to_thread(prepare, db, settings.kb_path, settings)
         knowledge = KnowledgeIndex(db, PublishedEntries(), load_encoders(settings.encoder), settings.embedding_cache,
-                                   FusionWeights.of(settings), load_decline_examples(settings.decline_examples))
+                                   FusionWeights.of(settings), load_decline_examples(settings.decline_examples),
+                                   passages=PublishedPassages())
         state = AppState(settings, db, knowledge, GroupCommit(db, prepare=load_entries))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     decline_examples: Path = Field(REPO_ROOT / "data" / "retrieval" / "decline_examples.yml",
                                    alias="THAMTOB_DECLINE_EXAMPLES")
     decline_margin: float | None = Field(-0.05, alias="THAMTOB_DECLINE_MARGIN")
+    # Passages of imported documents (retrieval/passages.py): one answers only at or above its own
+    # threshold, and instead of an entry that answers only when it scores more than the margin above it.
+    # Tuned with bench/documents_eval.py (bench/documents/tune.yml; see docs/documents.md).
+    document_threshold: float = Field(0.45, alias="THAMTOB_DOCUMENT_THRESHOLD")
+    document_margin: float = Field(0.1, alias="THAMTOB_DOCUMENT_MARGIN")
     # Fusion: the dense share per query language, and each encoder's cosine range mapped onto [0, 1].
     # E5 scores everything high and close together; USE spreads related and unrelated text far apart.
     dense_weight_th: float = Field(0.7, alias="THAMTOB_DENSE_WEIGHT_TH")

@@ -7,18 +7,19 @@ from prometheus_client import disable_created_metrics
 
 disable_created_metrics()  # no *_created series: they double the output and nobody graphs them
 
-ANSWER_OUTCOMES = ("answered", "partial", "suggested", "declined")
+ANSWER_OUTCOMES = ("answered", "answered_from_document", "partial", "suggested", "declined")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0)
 
 
 class Metrics:
     def __init__(self):
         self.registry = CollectorRegistry(auto_describe=True)
-        self.asks = Counter("thamtob_ask_total", "POST /api/v1/ask requests by outcome (answered, partial, suggested, "
-                            "declined, rate_limited, invalid, unavailable, error)", ["outcome"],
+        self.asks = Counter("thamtob_ask_total", "POST /api/v1/ask requests by outcome (answered, "
+                            "answered_from_document, partial, suggested, declined, rate_limited, invalid, "
+                            "unavailable, error)", ["outcome"],
                             registry=self.registry)
         self.answered_ratio = Gauge("thamtob_ask_answered_ratio",
-                                    "answered / (answered + partial + suggested + declined) since the process started",
+                                    "answered (entries and documents) / all answers since the process started",
                                     registry=self.registry)
         self.ask_latency = Histogram("thamtob_ask_latency_seconds", "time to answer POST /api/v1/ask (2xx)",
                                      buckets=LATENCY_BUCKETS, registry=self.registry)
@@ -37,7 +38,7 @@ class Metrics:
         if outcome in self._counts:
             self._counts[outcome] += 1
             total = sum(self._counts.values())
-            self.answered_ratio.set(self._counts["answered"] / total)
+            self.answered_ratio.set((self._counts["answered"] + self._counts["answered_from_document"]) / total)
             if seconds is not None:
                 self.ask_latency.observe(seconds)
 

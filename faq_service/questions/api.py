@@ -11,7 +11,7 @@ from faq_service.core.schema import link
 from faq_service.questions import service as questions
 from faq_service.questions.answering import AskJob
 from faq_service.questions.schemas import AskIn, AskOut, FeedbackIn, TurnIn, TurnOut
-from faq_service.retrieval.service import decide
+from faq_service.retrieval.service import decide, decide_with_documents
 from faq_service.core.text import detect_lang
 from faq_service.faqs import placeholders
 
@@ -33,6 +33,7 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     s = state.settings
     decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
                       s.answer_type_check)
+    decision = decide_with_documents(ranking, decision, s.document_threshold, s.document_margin, s.decline_margin)
     job = AskJob(body, lang, decision, started, s.secret_key, placeholders.values_from(s))
     try:
         out = await state.log_writes.run(job)

@@ -8,8 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
 
-# partial: the best entry's figures are for another year or organisation (not answered; see answering.py)
-OUTCOMES = ("answered", "partial", "suggested", "declined", "handled_by_bot", "unavailable")
+# partial: the best entry's figures are for another year or organisation (not answered; see answering.py).
+# answered_from_document: a passage of an imported document answered (counted as answered in reports).
+OUTCOMES = ("answered", "answered_from_document", "partial", "suggested", "declined", "handled_by_bot",
+            "unavailable")
+ANSWERED_OUTCOMES = ("answered", "answered_from_document")
 # Where a question came from: the chat page, the chat widget on another site, LINE, or a direct API call.
 CHANNELS = ("web", "widget", "line", "api")
 
@@ -28,7 +31,7 @@ class QuestionLog(Base):
     # Set by the caller in its own neutral words (complaints, contact…): reports count by topic and
     # need not know how the bot names its intents.
     topic: Mapped[str | None] = mapped_column(String(32))
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(32))
     faq_id: Mapped[int | None] = mapped_column(Integer, index=True)
     faq_version: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[float | None] = mapped_column(Float)

@@ -41,6 +41,20 @@ class Suggestion(BaseModel):
     confidence: float
 
 
+class AnswerSource(BaseModel):
+    """Where the answer comes from: a curated entry or a passage of an imported document."""
+
+    kind: Literal["entry", "document"]
+    title: str = Field(description="the entry's question, or the document's title")
+    page: int | None = Field(None, description="the passage's page, for documents that have pages")
+    section: str | None = Field(None, description="the headings above the passage, outermost first, "
+                                                  'joined with " › "')
+    highlights: list[list[int]] = Field(
+        default_factory=list,
+        description="[start, end) character offsets into `answer` of the sentences that answer the question "
+                    "best (sharing most of its words)")
+
+
 class AskOut(BaseModel):
     answered: bool
     answer: str | None
@@ -53,14 +67,17 @@ class AskOut(BaseModel):
     source_url: str | None
     suggestions: list[Suggestion]
     log_id: int = Field(description="the question-log row: send feedback on this answer with it")
-    outcome: Literal["answered", "partial", "suggested", "declined"] = Field(
-        description="answered: `answer` answers the question. partial: the best entry's figures are for "
+    outcome: Literal["answered", "answered_from_document", "partial", "suggested", "declined"] = Field(
+        description="answered: `answer` answers the question. answered_from_document: a passage of an "
+                    "imported document answers (faq_id null, answer the passage, source_url its citation "
+                    "link). partial: the best entry's figures are for "
                     "another year or organisation than the question names; `answer` says what is known "
                     "for which years or organisation (or where to ask), `faq_id` names the entry, and "
                     "`answered` is false. suggested: no answer, `suggestions` to choose from. declined: "
                     "neither")
     updated_at: Timestamp | None = Field(None, description="when the answering entry last changed")
     faq_version: int | None = None
+    source: AnswerSource | None = Field(None, description="where the answer comes from; null when not answered")
 
 
 class FeedbackIn(RequestBody):

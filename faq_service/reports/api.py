@@ -34,6 +34,7 @@ def figures_view(s, period: Period) -> dict:
     f = compute(s, period)
     out = asdict(f)
     out.update(period=period.key, start=period.start, end=period.end, answered_pct=f.answered_pct,
+               answered_from_document_pct=f.document_pct,
                suggested_pct=f.suggested_pct, declined_pct=f.declined_pct,
                months=[{"month": m.month.isoformat(), "asked": m.asked, "answered": m.answered}
                        for m in f.months],

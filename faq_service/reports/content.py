@@ -142,6 +142,8 @@ def figure_lines(fig: Figures, item_codes: list[str], lang: str) -> list[str]:
         elif kind == "outcomes":
             lines.append(t["fig_outcomes"].format(answered=_num(fig.answered_pct), suggested=_num(fig.suggested_pct),
                                                   declined=_num(fig.declined_pct)))
+            if fig.document_pct:  # answers from imported documents, shown apart when there are any
+                lines.append(t["fig_from_documents"].format(documents=_num(fig.document_pct)))
         elif kind == "latency":
             lines.append(t["fig_latency"].format(ms=_num(fig.median_latency_ms)) if fig.median_latency_ms is not None
                          else t["fig_latency_none"])

@@ -20,7 +20,7 @@ from faq_service.core.settings import get_settings
 from faq_service.faqs.models import FaqEntry, FaqHistory
 from faq_service.core.db import as_utc
 from faq_service.measures.periods import Period
-from faq_service.questions.models import CHANNELS, QuestionLog
+from faq_service.questions.models import ANSWERED_OUTCOMES, CHANNELS, QuestionLog
 
 COMPLAINT_TOPIC = "complaints"  # the question log's topic of questions about complaint channels
 COMPLAINT_CATEGORY = "complaints"
@@ -91,7 +91,13 @@ class Figures:
 
     @property
     def answered_pct(self) -> float:
-        return self.pct("answered")
+        """Entries and document passages alike (by_outcome shows them apart)."""
+        answered = sum(self.by_outcome.get(o, 0) for o in ANSWERED_OUTCOMES)
+        return round(100.0 * answered / self.asked, 1) if self.asked else 0.0
+
+    @property
+    def document_pct(self) -> float:
+        return self.pct("answered_from_document")
 
     @property
     def suggested_pct(self) -> float:
@@ -144,7 +150,7 @@ def _question_log(session: Session, period: Period, fig: Figures) -> None:
         by_channel[channel] += n
         ch = per_channel.setdefault(channel, ChannelFigure(channel))
         ch.asked += n
-        ch.answered += n if outcome == "answered" else 0
+        ch.answered += n if outcome in ANSWERED_OUTCOMES else 0
         ch.helpful_yes += int(yes or 0)
         ch.helpful_no += int(no or 0)
         by_outcome[outcome] += n
@@ -153,7 +159,7 @@ def _question_log(session: Session, period: Period, fig: Figures) -> None:
         fig.helpful_no += int(no or 0)
         fig.complaint_questions += int(complaints or 0)
         fig.months[int(b)].asked += n
-        if outcome == "answered":
+        if outcome in ANSWERED_OUTCOMES:
             fig.months[int(b)].answered += n
     # Comments are rare: counted apart through the partial index on commented rows, so that the pass above
     # reads only the covering index ix_question_log_report (an index-only scan on PostgreSQL).

@@ -19,6 +19,7 @@ from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.answer_type import number_missing
 from faq_service.retrieval.scope import ScopeGap, scope_gap
+from faq_service.retrieval.passages import PassageHit, PassageIndex, PassageSource, answer_from_document
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
@@ -27,10 +28,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Decision:
-    outcome: str  # answered | partial | suggested | declined
+    outcome: str  # answered | answered_from_document | partial | suggested | declined
     hits: list[Hit]
     suggestions: list[Hit] = field(default_factory=list)
     gap: ScopeGap | None = None  # partial: what the question asks that the top entry's scope does not hold
+    passage: PassageHit | None = None  # the passage that answers (answered_from_document)
 
     @property
     def top(self) -> Hit | None:
@@ -46,6 +48,7 @@ class Ranking:
     gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
     # The question asks for a number and the top entry's answer holds none (retrieval/answer_type.py).
     number_missing: bool = False
+    passage: PassageHit | None = None  # the best passage of an imported document (retrieval/passages.py)
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
@@ -63,6 +66,16 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
 
+def decide_with_documents(ranking: Ranking, decision: Decision, threshold: float, margin: float,
+                          decline_margin: float | None = None) -> Decision:
+    """The entries' decision, or an answer from the best passage (retrieval/passages.py's rule)."""
+    top = decision.top
+    if answer_from_document(decision.outcome == "answered", top.score if top else 0.0, ranking.passage,
+                            ranking.decline, threshold, margin, decline_margin):
+        return Decision("answered_from_document", decision.hits, [], passage=ranking.passage)
+    return decision
+
+
 class EntrySource(Protocol):
     """Where the index gets its entries (the knowledge base, faqs/index_source.py): retrieval knows
     documents and a change counter, not the tables behind them."""
@@ -78,7 +91,8 @@ class KnowledgeIndex:
     """The index of published entries plus the loop that keeps it current."""
 
     def __init__(self, db: Database, source: EntrySource, encoders: list[Encoder], cache_path: Path,
-                 weights: FusionWeights | None = None, decline_examples: list[str] = ()):
+                 weights: FusionWeights | None = None, decline_examples: list[str] = (),
+                 passages: PassageSource | None = None):
         self.db = db
         self.source = source
         cache = EmbeddingCache(cache_path)
@@ -86,6 +100,9 @@ class KnowledgeIndex:
         self.queries = BatchingQueryEncoder(encoders, score=self._rank_batch)
         # Encoded at the first sync (in load(), off the start-up path): the vectors take a while.
         self.declines = RetrievalIndex(self.index.encoders, self.index.weights)
+        # Passages of imported documents, scored like entries (same encoders, cache and weights).
+        self.passages = (PassageIndex(db, passages, RetrievalIndex(self.index.encoders, self.index.weights))
+                         if passages is not None else None)
         self._decline_docs = decline_store.decline_docs(list(decline_examples))
         self.classifier: EntryClassifier | None = None  # fitted at the first sync, refitted after changes
         self._refit_wanted = threading.Event()
@@ -96,6 +113,8 @@ class KnowledgeIndex:
 
     def sync(self) -> int:
         """Load entries changed since the last sync; returns how many changed."""
+        if self.passages is not None:
+            self.passages.sync()
         with self._sync_lock:
             with self.db.session() as s:
                 version = self.source.version(s)
@@ -165,6 +184,8 @@ class KnowledgeIndex:
         refit = (weights.classifier_weight and (self.classifier is None
                  or weights.classifier_c != self.index.weights.classifier_c))
         self.index.weights = self.declines.weights = weights
+        if self.passages is not None:
+            self.passages.index.weights = weights
         if refit and self.seen_seq >= 0:
             with self._sync_lock:
                 self._fit_classifier()
@@ -180,12 +201,14 @@ class KnowledgeIndex:
         prior = classifier.probabilities if classifier is not None else None
         hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
+        passages = (self.passages.search_many(questions, vectors, langs, tokens) if self.passages is not None
+                    else [None] * len(questions))
         out = []
-        for question, h, d, limit in zip(questions, hits, declines, limits):
+        for question, h, d, p, limit in zip(questions, hits, declines, passages, limits):
             top = self.index.doc(h[0].faq_id) if h else None
             out.append(Ranking(h[:limit], d[0].score if d else 0.0,
-                               scope_gap(question, top.scope) if top is not None else None,
-                               number_missing(question, top)))
+                               gap=scope_gap(question, top.scope) if top is not None else None,
+                               number_missing=number_missing(question, top), passage=p))
         return out
 
     def _rank_batch(self, questions: list[str], vectors: list,
