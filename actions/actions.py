@@ -36,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.channels import question_channel
 from actions.complaints import status_link
-from actions.config import FIXED_REPLY_WHEN_UNANSWERED, topic_for
+from actions.config import FIXED_REPLY_WHEN_UNANSWERED, settings, topic_for
 from actions.faq_client import FaqClient, FaqRejected, FaqUnavailable
 from actions.question_queue import QuestionQueue, new_idempotency_key
 from bot.confidential import STATUS_INTENT, contains_tracking_code, is_confidential
@@ -174,14 +174,31 @@ def pick(entry: Dict[str, Any], lang: str) -> Dict[str, Optional[str]]:
     return {"answer": None, "question": None, "lang": None}
 
 
+def absolute_url(url: Optional[str]) -> Optional[str]:
+    """A link the visitor can open from any channel: the service's own paths (a stored document) are made
+    absolute with its public address."""
+    if url and url.startswith("/"):
+        return settings().public_url + url
+    return url
+
+
 def utter_answer(dispatcher: CollectingDispatcher, lang: str, answer: str,
-                 answer_lang: Optional[str], updated: Optional[str], source_url: Optional[str]) -> None:
+                 answer_lang: Optional[str], updated: Optional[str], source_url: Optional[str],
+                 source: Optional[Dict[str, Any]] = None) -> None:
     if answer_lang in ("th", "en") and answer_lang != lang:
         dispatcher.utter_message(response=f"utter_faq_answer_in_{'thai' if answer_lang == 'th' else 'english'}")
     dispatcher.utter_message(response="utter_faq_answer", answer=answer)
     if updated:
         dispatcher.utter_message(response="utter_faq_updated", updated=updated)
-    if source_url:
+    if source and source.get("kind") == "document" and source_url:
+        # A passage is cited by its document (and page), so the reader can check it in context.
+        if source.get("page"):
+            dispatcher.utter_message(response="utter_faq_from_document_page", document_title=source.get("title"),
+                                     page=source["page"], source_url=source_url)
+        else:
+            dispatcher.utter_message(response="utter_faq_from_document", document_title=source.get("title"),
+                                     source_url=source_url)
+    elif source_url:
         dispatcher.utter_message(response="utter_faq_source", source_url=source_url)
 
 
@@ -236,7 +253,7 @@ class ActionAnswerFaq(Action):
                     except FaqUnavailable:
                         updated = None
             utter_answer(dispatcher, lang, result["answer"], result.get("answer_lang"),
-                         updated, result.get("source_url"))
+                         updated, absolute_url(result.get("source_url")), result.get("source"))
             if log_id is not None:
                 dispatcher.utter_message(
                     response="utter_ask_feedback",

@@ -10,7 +10,7 @@ BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories
 BOT_RESULTS := var/bot-results
 NLU_MIN_F1 ?= 0.90
 # Warnings `rasa data validate` always gives for responses that only custom actions send.
-BOT_VALIDATE_EXPECTED := The utterance 'utter_(out_of_scope|faq_answer|faq_answer_in_thai|faq_answer_in_english|faq_updated|faq_source|ask_feedback|did_you_mean|faq_declined|service_unavailable|feedback_thanks|feedback_sorry|anything_else|faq_not_found|human_contact|iamabot)' is not used in any story or rule
+BOT_VALIDATE_EXPECTED := The utterance 'utter_(out_of_scope|faq_answer|faq_answer_in_thai|faq_answer_in_english|faq_updated|faq_source|ask_feedback|did_you_mean|faq_declined|service_unavailable|feedback_thanks|feedback_sorry|anything_else|faq_not_found|human_contact|iamabot|faq_from_document|faq_from_document_page)' is not used in any story or rule
 
 .PHONY: setup-bot train bot-validate bot-unit bot-test-nlu bot-test-stories bot-test actions rasa bot-purge bot-bench
 

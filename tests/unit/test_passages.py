@@ -69,12 +69,12 @@ def test_a_passage_answers_above_its_threshold_ahead_of_declines_and_beats_an_en
 def test_decision_keeps_the_entries_hits_and_names_the_passage():
     entry = Hit(7, 0.3, 0.3, 0.0, Unit(7, "en", "question", "q"))
     passage = PassageHit(_passage(1, "x"), 0.8)
-    ranking = Ranking([entry], 0.1, passage)
+    ranking = Ranking([entry], 0.1, passage=passage)
     decision = decide_with_documents(ranking, Decision("suggested", [entry], [entry]), 0.5, 0.1, -0.05)
     assert decision.outcome == "answered_from_document" and decision.passage is passage
     assert decision.suggestions == [] and decision.hits == [entry]
     declined = Decision("declined", [entry])
-    assert decide_with_documents(Ranking([entry], 0.1, None), declined, 0.5, 0.1) is declined
+    assert decide_with_documents(Ranking([entry], 0.1, passage=None), declined, 0.5, 0.1) is declined
 
 
 def test_highlights_are_the_sentences_sharing_most_of_the_question():
