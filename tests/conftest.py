@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.support.browser import chromium
 from tests.support.procs import BOT_BIN, REPO, start_faq_service
 from tests.support.stack import MODEL, BotStack
 
@@ -92,3 +93,10 @@ def bot_stack(tmp_path_factory) -> BotStack:
         raise
     yield stack
     stack.stop_all()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (tests/support/browser.py), one per test module."""
+    with chromium() as b:
+        yield b

@@ -38,7 +38,6 @@ from faq_service.complaints.models import Complaint
 from faq_service.core.db import Database
 
 from tests.conftest import new_database_url
-from tests.support.browser import chromium
 from tests.support.procs import REPO, start_faq_service
 
 KEY = secrets.token_bytes(32)
@@ -76,12 +75,6 @@ def site(request, tmp_path_factory, postgres_dbs, artifacts_dir):
     proc.backend = request.param
     yield proc
     proc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 class Watch:

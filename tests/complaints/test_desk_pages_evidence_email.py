@@ -22,18 +22,11 @@ from PIL import Image
 from faq_service.complaints.crypto import ContentCipher
 
 from tests.complaints.desk_support import (KEY, NOTIFY_TO, OFFICER_A, OFFICER_A_EMAIL, OFFICER_B, VIEWER_EMAIL,
-                                           body_text, start_desk, start_mailbox)
+                                           body_text, start_desk)
 from tests.conftest import new_database_url
 from tests.support.procs import REPO, SERVICE_TOKEN, VENV_BIN
 
 PAGE_SIZE = 3
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    box, controller = start_mailbox()
-    yield box
-    controller.stop()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -20,15 +20,8 @@ from PIL import Image
 from faq_service.complaints.models import Complaint
 from faq_service.core.db import utcnow
 from tests.complaints.desk_support import (CONSOLE_URL, CSRF, NOTIFY_TO, OFFICER_A, OFFICER_A_EMAIL, OFFICER_B,
-                                           body_text, start_desk, start_mailbox)
+                                           body_text, start_desk)
 from tests.conftest import new_database_url
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    box, controller = start_mailbox()
-    yield box
-    controller.stop()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -12,7 +12,6 @@ import pytest
 
 from tests.complaints.desk_support import OFFICER_A, start_desk, start_mailbox
 from tests.staff.conftest import PASSWORD
-from tests.support.browser import chromium
 from tests.support.procs import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "complaints"
@@ -26,12 +25,6 @@ def desk(tmp_path_factory, artifacts_dir):
     yield svc
     svc.proc.stop()
     controller.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def shot(page, name: str) -> None:

@@ -9,7 +9,7 @@ import secrets
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from tests.complaints.test_complaint_pages import CODE, browser, complaint_count, new_page, site, t  # noqa: F401
+from tests.complaints.test_complaint_pages import CODE, complaint_count, new_page, site, t  # noqa: F401
 
 SIZE = 2 * 1024 * 1024
 # Chromium's own network emulation, so the upload takes a few seconds even to 127.0.0.1.

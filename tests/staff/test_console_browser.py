@@ -22,16 +22,9 @@ import pytest
 
 from tests.staff.conftest import PASSWORD, create_admin
 from tests.staff.helpers import answered_by, wait_for
-from tests.support.browser import chromium
 from tests.support.procs import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "staff"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture()

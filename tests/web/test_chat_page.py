@@ -26,7 +26,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.support import procs  # noqa: E402
-from tests.support.browser import chromium  # noqa: E402
 
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -140,12 +139,6 @@ def faq_web(tmp_path_factory, stub_rasa):
         yield proc
     finally:
         proc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 class Recorder:

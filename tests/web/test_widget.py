@@ -27,7 +27,6 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.support.browser import chromium  # noqa: E402
 from tests.support.procs import free_port  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -92,12 +91,6 @@ def sites(bot_stack):
     yield allowed, refused
     allowed.close()
     refused.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture()
