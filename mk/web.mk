@@ -19,6 +19,6 @@ setup-browser:
 	  echo "chromium present: /usr/bin/chromium"; else \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BROWSER_PKGS); fi
 
-# Page + /docs in headless Chromium (the widget Q&A test needs the whole stack and skips without it).
+# Page, widget and /docs in headless Chromium (the Q&A tests start the whole stack; a missing model fails them).
 test-web: setup-faq setup-web setup-browser
 	$(VENV)/bin/python -m pytest -q tests/web
