@@ -213,13 +213,24 @@ class PublishedPassage:
     url: str           # the document's source URL, or its stored original (file_url)
 
 
+def _published(on: date):
+    return (select(Passage, Document.title, Document.source_url).join(Document, Passage.document_id == Document.id)
+            .where(Document.status == "published", or_(Document.valid_until.is_(None), Document.valid_until >= on)))
+
+
+def _as_published(rows) -> list[PublishedPassage]:
+    return [PublishedPassage(p.id, p.document_id, p.ordinal, p.kind, p.text, p.lang, title, p.section, p.page,
+                             source_url or file_url(p.document_id)) for p, title, source_url in rows]
+
+
 def published_passages(session: Session, on: date | None = None) -> list[PublishedPassage]:
     """Every passage that may answer a question: of published documents whose validity has not ended
     (on `on`, default today in Bangkok), in document order."""
-    on = on or today()
-    rows = session.execute(
-        select(Passage, Document.title, Document.source_url).join(Document, Passage.document_id == Document.id)
-        .where(Document.status == "published", or_(Document.valid_until.is_(None), Document.valid_until >= on))
-        .order_by(Passage.document_id, Passage.ordinal))
-    return [PublishedPassage(p.id, p.document_id, p.ordinal, p.kind, p.text, p.lang, title, p.section, p.page,
-                             source_url or file_url(p.document_id)) for p, title, source_url in rows]
+    rows = session.execute(_published(on or today()).order_by(Passage.document_id, Passage.ordinal))
+    return _as_published(rows)
+
+
+def published_passage(session: Session, passage_id: int) -> PublishedPassage | None:
+    """One passage, when it may answer today (its document published and valid)."""
+    found = _as_published(session.execute(_published(today()).where(Passage.id == passage_id)))
+    return found[0] if found else None

@@ -6,21 +6,38 @@ from sqlalchemy.orm import Session
 
 from faq_service.core.text import detect_lang
 from faq_service.faqs.models import FaqEntry
-from faq_service.retrieval.service import decide
+from faq_service.retrieval.passages import PassageHit, answer_from_document
+from faq_service.retrieval.service import decide, decide_with_documents
 
 
 def _entries_by_id(session: Session, ids: list[int]) -> dict[int, FaqEntry]:
     return {e.id: e for e in session.scalars(select(FaqEntry).where(FaqEntry.id.in_(ids)))}
 
 
+def passage_view(hit: PassageHit | None, entry_answers: bool, entry_score: float, decline: float,
+                 settings) -> dict | None:
+    """The best passage and whether it would answer under the current document threshold and margin."""
+    if hit is None:
+        return None
+    p = hit.passage
+    would = answer_from_document(entry_answers, entry_score, hit, decline, settings.document_threshold,
+                                 settings.document_margin, settings.decline_margin)
+    return {"passage_id": p.passage_id, "title": p.title, "section": p.section, "page": p.page,
+            "lang": p.lang, "url": p.url, "text": p.text, "score": round(hit.score, 4), "would_answer": would}
+
+
 async def try_question(state, question: str, lang: str | None, limit: int = 10) -> dict:
-    """The live ranking for a question, with the fused, dense and lexical scores and the decision."""
+    """The live ranking for a question, with the fused, dense and lexical scores, the best passage of
+    the imported documents and the decision (entries and documents together, as /api/v1/ask decides)."""
     lang = lang if lang in ("th", "en") else detect_lang(question)
     ranked = await state.knowledge.search(question, lang, limit=limit)
     hits = ranked.hits
     s = state.settings
     decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
                       s.answer_type_check)
+    entry_top = decision.top.score if decision.top else 0.0
+    passage = passage_view(ranked.passage, decision.outcome == "answered", entry_top, ranked.decline, s)
+    decision = decide_with_documents(ranked, decision, s.document_threshold, s.document_margin, s.decline_margin)
     entries = await state.db.run(_entries_by_id, [h.faq_id for h in hits]) if hits else {}
 
     def question_of(entry: FaqEntry) -> str | None:
@@ -35,4 +52,6 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     return {"question": question, "lang": lang, "outcome": decision.outcome,
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
             "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,
-            "classifier_weight": state.knowledge.weights.classifier_weight, "ranking": ranking}
+            "document_threshold": s.document_threshold, "document_margin": s.document_margin,
+            "classifier_weight": state.knowledge.weights.classifier_weight, "ranking": ranking,
+            "passage": passage}

@@ -11,6 +11,7 @@ from faq_service.core.auth.deps import CurrentUser, require_role, role_extra
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
 from faq_service.core.schema import DAY_PATTERN, PathId, Question, RequestBody, RowId, link, question_field
 from faq_service.faqs.schemas import EntryIn
+from faq_service.review import documents as doc_review
 from faq_service.review import service as review
 
 router = APIRouter(prefix="/api/v1/staff/review", tags=["staff"])
@@ -23,6 +24,10 @@ class AcceptIn(RequestBody):
     faq_id: RowId
     questions: list[Question] = Field(min_length=1, max_length=200)
     lang: Literal["th", "en"]
+
+
+class PromoteIn(RequestBody):
+    passage_id: RowId
 
 
 class DismissIn(RequestBody):
@@ -105,3 +110,26 @@ def remove_decline_example(example_id: PathId, user: CurrentUser = Depends(requi
 def dismiss(signature: Signature, body: DismissIn, user: CurrentUser = Depends(require_role("editor")),
             run: SessionRunner = Depends(session_runner)) -> dict:
     return run.here(review.dismiss, user, signature, body.reason)
+
+
+@router.get("/document-answers", openapi_extra=role_extra("viewer"), responses={200: {"links": {
+    "promote": link("promote_passage", "draft an entry from the first question's passage",
+                    body={"passage_id": "$response.body#/items/0/passage/passage_id"},
+                    log_id="$response.body#/items/0/log_id")}}})
+async def list_document_answers(since: Day = None, until: Day = None,
+                                user: CurrentUser = Depends(require_role("viewer")),
+                                state: AppState = Depends(app_state)) -> dict:
+    """Questions of the period answered from documents that no entry was drafted from yet, each with the
+    passage that answers it now."""
+    if not state.knowledge.ready.is_set():
+        raise HTTPException(503, "the knowledge base is still loading")
+    start, end = period_of_request(state, since, until)
+    return {"since": start, "until": end, "items": await doc_review.document_answers(state, start, end)}
+
+
+@router.post("/document-answers/{log_id}/promote", status_code=201, openapi_extra=role_extra("editor"))
+def promote_passage(log_id: PathId, body: PromoteIn, user: CurrentUser = Depends(require_role("editor")),
+                    state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)) -> dict:
+    """A draft entry from the passage: the question, the passage's text as the answer in its language,
+    its citation as the source URL (a reviewer publishes it)."""
+    return run.here(doc_review.promote, user, log_id, body.passage_id, state.settings.public_url)

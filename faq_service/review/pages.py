@@ -13,6 +13,7 @@ from faq_service.console.render import page, register_nav, register_template_dir
 from faq_service.core.auth.deps import CurrentUser
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
 from faq_service.faqs.forms import form_entry
+from faq_service.review import documents as doc_review
 from faq_service.review import service as review
 from faq_service.review.api import clusters_or_503, period_of_request
 
@@ -27,6 +28,7 @@ async def review_page(request: Request, since: str = "", until: str = "", flash:
     items = await clusters_or_503(state, start, end)
     t = texts_for(request)
     return page(request, user, "review.html", clusters=items, since=start.date().isoformat(),
+                document_answers=await doc_review.document_answers(state, start, end),
                 decline_examples=await run(review.decline_examples),
                 until=(end - timedelta(seconds=1)).date().isoformat(), flash=t.get(flash, "") if flash else "")
 
@@ -55,6 +57,18 @@ async def draft_form(request: Request, signature: str, user: CurrentUser = Depen
         raise HTTPException(422, problems(exc))
     result = await run(review.draft, user, signature, data)
     return see_other(f"/console/entries/{result['faq_id']}?flash=flash_created")
+
+
+@pages.post("/document-answers/{log_id}/promote")
+async def promote_form(request: Request, log_id: int, user: CurrentUser = Depends(page_user("editor")),
+                       state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)):
+    form = await request.form()
+    try:
+        passage_id = int(form.get("passage_id") or 0)
+    except ValueError:
+        raise HTTPException(422, "choose a passage")
+    result = await run(doc_review.promote, user, log_id, passage_id, state.settings.public_url)
+    return see_other(f"/console/entries/{result['faq_id']}?flash=flash_promoted")
 
 
 @pages.post("/{signature}/out-of-scope")
