@@ -63,9 +63,9 @@ bench-docs-quality: setup-faq
 	@uptime
 	$(BENCH_PY) -m bench.xquad_documents --out $(BENCH_OUT)/xquad-documents.json
 
-# The passage index at 2,000 and 10,000 passages (real XQuAD pieces, then synthetic ones): ready time
+# The passage index at 2,000, 10,000 and 50,000 passages (real XQuAD pieces, then synthetic ones): ready time
 # after a restart, search p50 against a bare encode, RSS, import throughput against the bare encoder.
-BENCH_DOC_SIZES ?= 2000,10000
+BENCH_DOC_SIZES ?= 2000,10000,50000
 bench-docs: setup-faq
 	@mkdir -p $(BENCH_OUT)
 	@uptime
