@@ -8,7 +8,8 @@ BENCH_PY := PYTHONPATH=$(CURDIR) $(VENV)/bin/python
 BENCH_WINDOWS ?= 300
 BENCH_WINDOW_SIZES ?= 100,120,150,200,250,300
 
-.PHONY: bench bench-bot bench-heldout bench-typos bench-xquad bench-faq bench-speed bench-edit bench-rasa
+.PHONY: bench bench-bot bench-heldout bench-typos bench-xquad bench-faq bench-speed bench-edit bench-rasa \
+	bench-docs bench-docs-quality
 
 bench: bench-heldout bench-bot bench-typos bench-xquad bench-faq bench-speed bench-edit
 
@@ -54,6 +55,21 @@ bench-speed: setup-faq
 bench-edit: setup-faq
 	@mkdir -p $(BENCH_OUT)
 	$(BENCH_PY) -m bench.edit_latency --out $(BENCH_OUT)/edit-latency.json
+
+# XQuAD-th imported as documents (one per article) and searched by the passage index: passage R@1 on
+# the report split, Thai and English questions.
+bench-docs-quality: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	@uptime
+	$(BENCH_PY) -m bench.xquad_documents --out $(BENCH_OUT)/xquad-documents.json
+
+# The passage index at 2,000, 10,000 and 50,000 passages (real XQuAD pieces, then synthetic ones): ready time
+# after a restart, search p50 against a bare encode, RSS, import throughput against the bare encoder.
+BENCH_DOC_SIZES ?= 2000,10000,50000
+bench-docs: setup-faq
+	@mkdir -p $(BENCH_OUT)
+	@uptime
+	$(BENCH_PY) -m bench.documents_scale --sizes $(BENCH_DOC_SIZES) --out $(BENCH_OUT)/documents-scale.json
 
 bench-rasa: setup-bot
 	@mkdir -p $(BENCH_OUT)
