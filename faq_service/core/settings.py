@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     # The character-trigram BM25's share in the lexical score, for misspellings (FusionWeights; 0: off).
     char_ngram_weight: float = Field(0.0, alias="THAMTOB_CHAR_NGRAM_WEIGHT")
     # A question asking for a number (how many, which floor, phone number) is not answered by an entry
-    # whose answer holds none (retrieval/answer_type.py).
+    # whose answer holds none (retrieval/details.py).
     answer_type_check: bool = Field(True, alias="THAMTOB_ANSWER_TYPE_CHECK")
 
     # How often a process checks the database for edits made by another process.
