@@ -20,6 +20,9 @@ BE_OFFSET = 543  # Buddhist Era = Common Era + 543
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ERA_BE = r"(?:พ\.?\s?ศ\.?|b\.?\s?e\.?)"
 _ERA_CE = r"(?:ค\.?\s?ศ\.?|a\.?\s?d\.?|c\.?\s?e\.?)"
+# A Thai month, full or abbreviated, before a year: "มิ.ย. 63", "มิถุนายน 2563".
+_THAI_MONTH = (r"มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+               r"|ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
 _FISCAL = r"(?:ปีงบ(?:ประมาณ)?|fiscal\s+year|fiscal|f\.?y\.?)"
 # A number written right after it is a count or an amount, not a year ("2000 delegates").
 _UNIT = (r"(?!\s*(?:people|persons?|participants?|delegates?|attendees?|visitors?|guests?|baht|thb|usd|"
@@ -29,6 +32,7 @@ _YEAR = re.compile(
     rf"|(?P<be>{_ERA_BE})\s*(?P<be_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|(?P<ce>{_ERA_CE})\s*(?P<ce_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|ปี\s*(?P<thai_y>\d{{4}}|\d{{2}})(?!\d){_UNIT}"
+    rf"|(?:{_THAI_MONTH})\s*(?P<month_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|(?<![\d.,:/+])(?P<bare>(?:19[5-9]\d|20\d\d|2[45]\d\d|2600))(?![\d.,]\d){_UNIT}",
     re.IGNORECASE)
 
@@ -83,6 +87,9 @@ def years_in(text: str, today: date | None = None) -> list[AskedYear]:
             asked = AskedYear(_to_be(m.group("be_y"), "be"), False, m.group(0))
         elif m.group("ce_y"):
             asked = AskedYear(_to_be(m.group("ce_y"), "ce"), False, m.group(0))
+        elif m.group("month_y"):
+            number = m.group("month_y")
+            asked = AskedYear(_to_be(number, "be" if len(number) == 2 else None), False, m.group(0))
         elif m.group("thai_y"):
             number = m.group("thai_y")
             asked = AskedYear(_to_be(number, "be" if len(number) == 2 else None), False, m.group(0))
@@ -175,3 +182,13 @@ def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
     if not years and not others:
         return None
     return ScopeGap(years, others, scope)
+
+
+def asks_past_record(question: str, scope: dict, today: date | None = None) -> bool:
+    """An entry that names no year states how things are (a process, a programme, a channel); a
+    question naming a past year asks what happened then — a record such an entry does not hold. A year
+    to come, or this one, is planning, which it does answer."""
+    if scope.get("fiscal_years") or scope.get("years"):
+        return False  # scope_gap compares the years
+    today = today or datetime.now(BANGKOK).date()
+    return any(y.year < _current_year_be(today, y.fiscal) for y in years_in(question, today))

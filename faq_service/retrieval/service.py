@@ -18,7 +18,7 @@ from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.details import missing_detail
-from faq_service.retrieval.scope import ScopeGap, implied_scope, scope_gap
+from faq_service.retrieval.scope import ScopeGap, asks_past_record, implied_scope, scope_gap
 from faq_service.retrieval.passages import PassageHit, PassageIndex, PassageSource, answer_from_document
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
@@ -208,9 +208,13 @@ class KnowledgeIndex:
         out = []
         for question, h, d, p, limit in zip(questions, hits, declines, passages, limits):
             top = self.index.doc(h[0].faq_id) if h else None
+            scope = self._implied_scope(top) if top is not None else None
+            missing = missing_detail(question, top)
+            if missing is None and scope is not None and asks_past_record(question, scope):
+                missing = "past_record"
             out.append(Ranking(h[:limit], d[0].score if d else 0.0,
-                               gap=scope_gap(question, self._implied_scope(top)) if top is not None else None,
-                               missing_detail=missing_detail(question, top), passage=p))
+                               gap=scope_gap(question, scope) if scope is not None else None,
+                               missing_detail=missing, passage=p))
         return out
 
     def _implied_scope(self, doc: EntryDoc) -> dict:

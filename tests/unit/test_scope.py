@@ -171,3 +171,26 @@ def test_an_entry_without_stated_years_is_about_the_years_its_texts_name():
 def test_years_named_relative_to_today(text, year, fiscal):
     from datetime import date
     assert [(y.year, y.fiscal) for y in years_in(text, date(2026, 12, 5))] == [(year, fiscal)]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("how many ebooks are in the library", "count"), ("ห้องสมุดมีหนังสือกี่เล่ม", "count"),
+    ("how many complaints came in during the second half of the year", "later_half")])
+def test_a_count_of_something_the_answer_does_not_count(question, kind):
+    library = EntryDoc(4, 1, {"en": "Is there an e-library manual?"}, {},
+                       {"en": "Yes: (1) the E-Library user manual.", "th": "มีคู่มือ (1) คู่มือ E-Library"})
+    assert missing_detail(question, library) == kind
+    assert missing_detail("how many manuals are there", library) is None
+    assert missing_detail("มีคู่มือกี่เล่ม", library) is None
+
+
+def test_a_past_year_asks_for_a_record_an_entry_without_years_does_not_hold():
+    from datetime import date
+    from faq_service.retrieval.scope import asks_past_record
+    today = date(2026, 12, 5)
+    timeless = implied_scope(["Apply for support online through TCEB Swift."], None)
+    assert asks_past_record("support granted in 2024", timeless, today)
+    assert asks_past_record("ปีงบ 2564 สนับสนุนกี่งาน", timeless, today)
+    assert not asks_past_record("we plan a congress next year, what support is there", timeless, today)
+    assert not asks_past_record("support programmes 2027", timeless, today)
+    assert not asks_past_record("ITA 2019", implied_scope(["The ITA score for 2019 was 93.35."], None), today)
