@@ -203,6 +203,9 @@ class RetrievalIndex:
         self.encoders = encoders
         self.weights = weights or FusionWeights()
         self._write_lock = threading.Lock()
+        # Texts handed to the encoders by upserts since this index was made (the embedding cache answers
+        # those it has): what an update cost, and proof that unchanged entries were not encoded again.
+        self.texts_encoded = 0
         empty = tuple(np.zeros((0, 1), np.float32) for _ in encoders)
         self._snap = _Snapshot.build((), empty, (), (), {})
 
@@ -218,6 +221,7 @@ class RetrievalIndex:
             changed = {d.faq_id for d in docs} | set(remove_ids)
             keep = [i for i, u in enumerate(old.units) if u.faq_id not in changed]
             new_units = [u for d in docs for u in units_of(d, self.weights.passage_windows)]
+            self.texts_encoded += len(new_units)
             vectors = []
             for encoder, old_vecs in zip(self.encoders, old.vectors):
                 new_vecs = _encode_units(encoder, new_units)

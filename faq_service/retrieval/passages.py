@@ -12,6 +12,7 @@ more than the document margin; a passage answers only above its own threshold an
 when it is ahead of the closest decline example by the decline margin."""
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from faq_service.retrieval.index import EntryDoc, Hit, RetrievalIndex
 from faq_service.retrieval.text import tokenize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,17 @@ class PassageIndex:
         self._passages: dict[int, PassageDoc] = {}
         self._seen: tuple[int, date] | None = None
         self._lock = threading.Lock()
+        self.indexed = 0   # passages (re)indexed since the start: new, or changed in text or citation
+        self.dropped = 0   # passages taken out: unpublished, deleted, replaced or expired
 
     def __len__(self) -> int:
         return len(self._passages)
+
+    def stats(self) -> dict:
+        """What the index holds and what keeping it current has cost so far (served at /metrics)."""
+        return {"passages": len(self._passages), "indexed": self.indexed, "dropped": self.dropped,
+                "texts_encoded": self.index.texts_encoded,
+                "documents_version": self._seen[0] if self._seen else None}
 
     def sync(self) -> int:
         """Reload when the counter or the day moved; returns how many passages were added or dropped."""
@@ -87,6 +97,10 @@ class PassageIndex:
             gone = set(old) - set(current)
             if changed or gone:
                 self.index.upsert([EntryDoc(p.passage_id, 1, {}, {}, {p.lang: p.text}) for p in changed], gone)
+                self.indexed += len(changed)
+                self.dropped += len(gone)
+                log.info("passages: %d indexed, %d dropped (documents version %d, %d passages)",
+                         len(changed), len(gone), version, len(current))
             self._passages = current
             self._seen = (version, on)
             return len(changed) + len(gone)

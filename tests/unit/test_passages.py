@@ -56,6 +56,22 @@ def test_sync_reloads_when_the_version_or_the_day_moves(tmp_path):
     assert index.sync() == 1 and _best(index, "umbrellas") is None
 
 
+def test_stats_count_only_what_each_sync_indexed_or_dropped(tmp_path):
+    source, today = ListedPassages(), [date(2030, 1, 1)]
+    source.rows = [_passage(1, "umbrellas are kept for fourteen days"), _passage(2, "badges expire at noon")]
+    index = _index(tmp_path, source, today)
+    assert index.stats() == {"passages": 0, "indexed": 0, "dropped": 0, "texts_encoded": 0,
+                             "documents_version": None}
+    index.sync()
+    assert index.stats() == {"passages": 2, "indexed": 2, "dropped": 0, "texts_encoded": 2, "documents_version": 1}
+    source.seq, source.rows = 2, source.rows + [_passage(3, "bags are donated after fourteen days")]
+    index.sync()  # one new passage: the other two are neither indexed nor encoded again
+    assert index.stats() == {"passages": 3, "indexed": 3, "dropped": 0, "texts_encoded": 3, "documents_version": 2}
+    source.seq, source.rows = 3, source.rows[1:]
+    index.sync()  # one unpublished: nothing to encode
+    assert index.stats() == {"passages": 2, "indexed": 3, "dropped": 1, "texts_encoded": 3, "documents_version": 3}
+
+
 def test_a_passage_answers_above_its_threshold_ahead_of_declines_and_beats_an_entry_only_by_the_margin():
     hit = PassageHit(_passage(1, "x"), 0.6)
     assert answer_from_document(False, 0.0, hit, 0.0, 0.5, 0.1, None)
