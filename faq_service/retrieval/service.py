@@ -207,6 +207,8 @@ class KnowledgeIndex:
                     else [None] * len(questions))
         out = []
         for question, h, d, p, limit in zip(questions, hits, declines, passages, limits):
+            if p is not None and not self._passage_holds(question, p):
+                p = None
             top = self.index.doc(h[0].faq_id) if h else None
             scope = self._implied_scope(top) if top is not None else None
             missing = missing_detail(question, top)
@@ -216,6 +218,17 @@ class KnowledgeIndex:
                                gap=scope_gap(question, scope) if scope is not None else None,
                                missing_detail=missing, passage=p))
         return out
+
+    @staticmethod
+    def _passage_holds(question: str, hit: PassageHit) -> bool:
+        """The near-scope checks an entry gets, for a passage: as an entry whose question is its
+        document's title and section and whose answer is its text."""
+        passage = hit.passage
+        heading = " ".join(part for part in (passage.title, passage.section) if part)
+        doc = EntryDoc(-passage.passage_id, 0, {passage.lang: heading}, {}, {passage.lang: passage.text})
+        scope = implied_scope([heading, passage.text], None)
+        return not (missing_detail(question, doc) or asks_past_record(question, scope)
+                    or scope_gap(question, scope))
 
     def _implied_scope(self, doc: EntryDoc) -> dict:
         key = (doc.faq_id, doc.version)

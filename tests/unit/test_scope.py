@@ -194,3 +194,14 @@ def test_a_past_year_asks_for_a_record_an_entry_without_years_does_not_hold():
     assert not asks_past_record("we plan a congress next year, what support is there", timeless, today)
     assert not asks_past_record("support programmes 2027", timeless, today)
     assert not asks_past_record("ITA 2019", implied_scope(["The ITA score for 2019 was 93.35."], None), today)
+
+
+def test_a_passage_gets_the_near_scope_checks_an_entry_gets():
+    from faq_service.retrieval.passages import PassageDoc, PassageHit
+    from faq_service.retrieval.service import KnowledgeIndex
+    report = PassageHit(PassageDoc(7, "ในช่วง 6 เดือนแรก ไม่มีเรื่องร้องเรียนการทุจริต", "th",
+                                   "รายงานประจำปีงบประมาณ 2563", "การรายงานผล", None, "/documents/1/file"), 0.8)
+    assert KnowledgeIndex._passage_holds("6 เดือนแรกของปีงบ 63 มีเรื่องร้องเรียนทุจริตไหม", report)
+    assert not KnowledgeIndex._passage_holds("ปีงบ 2564 มีเรื่องร้องเรียนทุจริตไหม", report)
+    assert not KnowledgeIndex._passage_holds("ครึ่งปีหลังของปีงบ 63 มีเรื่องร้องเรียนกี่เรื่อง", report)
+    assert not KnowledgeIndex._passage_holds("อีเมลของผู้รับเรื่องร้องเรียน", report)
