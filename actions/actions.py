@@ -304,14 +304,16 @@ class ActionAnswerFaq(Action):
         fixed = FIXED_REPLY_WHEN_UNANSWERED.get(intent or "")
         if fixed:  # NLU's reading stands: out of scope, a wish for a person, a question about the bot
             dispatcher.utter_message(response=fixed)
+        elif not suggestions:
+            dispatcher.utter_message(response="utter_faq_declined")
+        if not suggestions:
             return "declined"
-        if suggestions:
-            buttons = [{"title": s.get("question") or str(s["faq_id"]),
-                        "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
-            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
-            return "suggested"
-        dispatcher.utter_message(response="utter_faq_declined")
-        return "declined"
+        # The closest entries are offered even after a fixed reply: when NLU misread a question, the
+        # visitor is one click from its answer.
+        buttons = [{"title": s.get("question") or str(s["faq_id"]),
+                    "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        return "suggested"
 
     @staticmethod
     def confidential(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:

@@ -55,7 +55,7 @@ def figures(rows: list[dict]) -> dict:
     outside = [r for r in rows if not r["expected"]]
     right = sum(r["outcome"] == "answered" and r["top"] in r["expected"] for r in inside)
     click = sum((r["outcome"] == "answered" and r["top"] in r["expected"])
-                or (r["outcome"] == "suggested" and set(r["suggested"]) & set(r["expected"])) for r in inside)
+                or (r["outcome"] == "suggested" and bool(set(r["suggested"]) & set(r["expected"]))) for r in inside)
     wrong = sum(r["outcome"] == "answered" and r["top"] not in r["expected"] for r in rows)
     return {"in_scope": len(inside), "out_of_scope": len(outside),
             "answered_correctly": round(right / len(inside), 3),
