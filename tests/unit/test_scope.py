@@ -137,7 +137,8 @@ CONTACT = EntryDoc(3, 1, {"en": "What is TCEB's e-mail address?", "th": "อี�
     ("is TCEB hiring? I want to apply for a job", "jobs"), ("รับสมัครงานไหม", "jobs"),
     ("which BTS station is near the office", "transit"), ("the director's personal e-mail", "personal_contact"),
     ("which meeting room should I go to", "room"), ("VAT ร้อยละเท่าไหร่", "percentage"),
-    ("how long does approval take", "duration"), ("how much does a call cost", "fee")])
+    ("how long does approval take", "duration"), ("how much does a call cost", "fee"),
+    ("who is the current director of TCEB", "person_name"), ("ผู้อำนวยการคนปัจจุบันชื่ออะไร", "person_name")])
 def test_a_detail_the_entry_does_not_hold_keeps_it_from_answering(question, kind):
     assert missing_detail(question, CONTACT) == kind
 
