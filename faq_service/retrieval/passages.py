@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from faq_service.core.db import Database
-from faq_service.retrieval.index import EntryDoc, Hit, RetrievalIndex
+from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import tokenize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -65,6 +65,7 @@ class PassageIndex:
         self.db = db
         self.source = source
         self.index = index
+        self.weights = index.weights
         self._today = today
         self._passages: dict[int, PassageDoc] = {}
         self._seen: tuple[int, date] | None = None
@@ -72,6 +73,15 @@ class PassageIndex:
 
     def __len__(self) -> int:
         return len(self._passages)
+
+    @property
+    def weights(self) -> FusionWeights:
+        return self.index.weights
+
+    @weights.setter
+    def weights(self, weights: FusionWeights) -> None:
+        """The entries' weights, as passages are scored with them (FusionWeights.for_passages)."""
+        self.index.weights = weights.for_passages()
 
     def sync(self) -> int:
         """Reload when the counter or the day moved; returns how many passages were added or dropped."""
