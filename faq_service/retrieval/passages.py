@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from faq_service.core.db import Database
-from faq_service.retrieval.index import EntryDoc, Hit, RetrievalIndex
+from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.text import tokenize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -67,6 +67,7 @@ class PassageIndex:
         self.db = db
         self.source = source
         self.index = index
+        self.weights = index.weights
         self._today = today
         self._passages: dict[int, PassageDoc] = {}
         self._seen: tuple[int, date] | None = None
@@ -82,6 +83,15 @@ class PassageIndex:
         return {"passages": len(self._passages), "indexed": self.indexed, "dropped": self.dropped,
                 "texts_encoded": self.index.texts_encoded,
                 "documents_version": self._seen[0] if self._seen else None}
+
+    @property
+    def weights(self) -> FusionWeights:
+        return self.index.weights
+
+    @weights.setter
+    def weights(self, weights: FusionWeights) -> None:
+        """The entries' weights, as passages are scored with them (FusionWeights.for_passages)."""
+        self.index.weights = weights.for_passages()
 
     def sync(self) -> int:
         """Reload when the counter or the day moved; returns how many passages were added or dropped."""

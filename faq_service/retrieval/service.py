@@ -187,7 +187,7 @@ class KnowledgeIndex:
                  or weights.classifier_c != self.index.weights.classifier_c))
         self.index.weights = self.declines.weights = weights
         if self.passages is not None:
-            self.passages.index.weights = weights
+            self.passages.weights = weights
         if refit and self.seen_seq >= 0:
             with self._sync_lock:
                 self._fit_classifier()

@@ -1,5 +1,6 @@
 """Passages of documents beside the entries: the sync (version and Bangkok day), the best passage per
 question, the rule that lets a passage answer, and the sentences to highlight."""
+from dataclasses import replace
 from datetime import date
 
 from faq_service.core.db import Database
@@ -104,3 +105,20 @@ def test_highlights_are_the_sentences_sharing_most_of_the_question():
     row = "ประเด็น: การมอบหมายงาน · ขั้นตอนดำเนินการ: เผยแพร่คู่มือการบริหารบุคคล"
     assert [row[a:b] for a, b in highlights("ขั้นตอนดำเนินการเผยแพร่คู่มือ", row)] == [
         "ขั้นตอนดำเนินการ: เผยแพร่คู่มือการบริหารบุคคล"]
+
+
+def test_passages_are_scored_with_their_own_runner_up_share(tmp_path):
+    """A passage's texts are the passage and its windows, each about another part of it: blending in
+    the runner-ups would lower a long passage whose one window fits the question."""
+    entries = replace(WEIGHTS, runner_up_share=0.5, passage_runner_up_share=0.0, passage_windows=40)
+    source = ListedPassages()
+    long = ("lockers on floor two take coins. the cloakroom keeps coats until six. "
+            "umbrellas are lent at the north entrance. parking validation is at the desk.")
+    source.rows = [_passage(1, long), _passage(2, "umbrellas are sold at the entrance")]
+    index = PassageIndex(Database(f"sqlite:///{tmp_path / 'x.db'}"), source,
+                         RetrievalIndex([BagOfWordsEncoder()], entries))
+    assert index.weights.runner_up_share == 0.0 and index.weights.dense_weight == entries.dense_weight
+    index.sync()
+    assert _best(index, "are umbrellas lent at the entrance").passage.passage_id == 1
+    index.weights = replace(entries, passage_runner_up_share=0.5)  # as the entries are scored
+    assert _best(index, "are umbrellas lent at the entrance").passage.passage_id == 2
