@@ -94,7 +94,10 @@ def read_bot_reply(messages: list[dict], key_of: dict[int, str]) -> Reply:
     if not parts:
         return Reply("handled_by_bot", None, offered, said)
     last = parts[-1]
-    return Reply(str(last.get("outcome")), last.get("key"), offered, said)
+    outcome, key = str(last.get("outcome")), last.get("key")
+    if outcome == "answered" and key is None:  # the bot marks an answer from a document so (docs/api.md)
+        outcome = DOCUMENT
+    return Reply(outcome, key, offered, said)
 
 
 def read_ask_reply(body: dict) -> Reply:

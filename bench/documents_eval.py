@@ -61,7 +61,7 @@ def report_heldout(path: Path, through_bot: bool, show: bool, out: Path | None) 
         console.print(table)
     if show:
         for row in result["questions"]:
-            console.print(json.dumps(row, ensure_ascii=False))
+            console.print(json.dumps(row, ensure_ascii=False), soft_wrap=True)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
