@@ -1,19 +1,21 @@
 """Reading a file into passages, away from the service: a process of its own, started for the import
-(spawned, so it shares no thread or connection with the service), at low CPU priority (os.nice), and
-ended when the import ends or its time runs out. The service's event loop only awaits it from a thread;
-the CLI reads in its own process, also at low priority."""
+(spawned, so it shares no thread or connection with the service), at the lowest CPU priority (os.nice
+19), and ended when the import ends, when its time runs out or when the runner is asked to stop. The
+service never reads a file on its event loop: the import runner (documents/runner.py) waits for the
+worker on a thread of its own; the CLI reads in its own process, also at the lowest priority."""
 from __future__ import annotations
 
 import multiprocessing
 import os
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from faq_service.documents.formats import DocumentRefused, Limits
 from faq_service.documents.passages import PassageDraft
 
-NICENESS = 10
+NICENESS = 19  # the lowest priority: visitors' questions come first
 # One import at a time per service process: two scanned PDFs at once would only slow both.
 _one_at_a_time = threading.Lock()
 
@@ -58,19 +60,33 @@ def read_document(media_type: str, data: bytes, limits: Limits) -> Reading:
                    weight.most_common(1)[0][0], drafts)
 
 
-def in_worker(fn, args: tuple, timeout_s: float):
-    """fn(*args) in a spawned low-priority process of its own, ended when it returns or its time runs out
-    (multiprocessing.TimeoutError); blocks the calling thread."""
+class Interrupted(Exception):
+    """The worker was ended before it finished because its caller was asked to stop."""
+
+
+def in_worker(fn, args: tuple, timeout_s: float, stop: threading.Event | None = None):
+    """fn(*args) in a spawned low-priority process of its own, ended when it returns, when its time runs
+    out (multiprocessing.TimeoutError) or when `stop` is set (Interrupted); blocks the calling thread."""
     with _one_at_a_time:
         with multiprocessing.get_context("spawn").Pool(1, initializer=lower_priority) as pool:
-            return pool.apply_async(fn, args).get(timeout_s)
+            pending = pool.apply_async(fn, args)
+            deadline = time.monotonic() + timeout_s
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise multiprocessing.TimeoutError
+                try:
+                    return pending.get(min(left, 0.5))
+                except multiprocessing.TimeoutError:
+                    if stop is not None and stop.is_set():
+                        raise Interrupted from None
 
 
-def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float) -> Reading:
-    """read_document() in the worker process (never call it on the event loop:
-    `await asyncio.to_thread(read_in_worker, …)`)."""
+def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float,
+                   stop: threading.Event | None = None) -> Reading:
+    """read_document() in the worker process (never call it on the event loop)."""
     try:
-        return in_worker(read_document, (media_type, data, limits), timeout_s)
+        return in_worker(read_document, (media_type, data, limits), timeout_s, stop)
     except multiprocessing.TimeoutError:
         raise DocumentRefused(422, "err_timeout", f"not read within {timeout_s:.0f} s",
                               minutes=f"{timeout_s / 60:.0f}") from None
