@@ -101,7 +101,9 @@ def docs_expired() -> None:
 
 
 @docs_app.command("worker")
-def docs_worker(once: bool = typer.Option(False, "--once", help="run the queued imports, then stop")) -> None:
+def docs_worker(once: bool = typer.Option(False, "--once", help="run the queued imports, then stop"),
+                heartbeat: Optional[Path] = typer.Option(None, help="a file touched at every poll and lease "
+                                                               "renewal (for a container's healthcheck)")) -> None:
     """Run the console's queued imports (the runner each service process also runs, unless
     THAMTOB_DOCUMENT_JOBS_IN_SERVICE=false), at the lowest priority, until stopped (SIGTERM, Ctrl-C)."""
     import logging
@@ -114,7 +116,7 @@ def docs_worker(once: bool = typer.Option(False, "--once", help="run the queued 
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     lower_priority()
-    runner = ImportRunner(open_database(), get_settings())
+    runner = ImportRunner(open_database(), get_settings(), heartbeat=heartbeat)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.stopping.set())
     console.print(f"import runner {runner.name}: " + ("running the queued imports" if once else "waiting for imports"))

@@ -13,6 +13,8 @@ import os
 import socket
 import threading
 import uuid
+from pathlib import Path
+from typing import Callable
 
 from faq_service.core.auth.audit import audit
 from faq_service.core.db import Database
@@ -34,8 +36,8 @@ def runner_name() -> str:
 class _Lease:
     """Renews a job's lease every third of its length until closed."""
 
-    def __init__(self, db: Database, job_id: int, owner: str, lease_s: float):
-        self.db, self.job_id, self.owner, self.lease_s = db, job_id, owner, lease_s
+    def __init__(self, db: Database, job_id: int, owner: str, lease_s: float, beat: Callable[[], None]):
+        self.db, self.job_id, self.owner, self.lease_s, self.beat = db, job_id, owner, lease_s, beat
         self.lost = False
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._renew, name=f"lease-{job_id}", daemon=True)
@@ -55,13 +57,16 @@ class _Lease:
                     if not jobs.renew(s, self.job_id, self.owner, self.lease_s):
                         self.lost = True
                         return
+                self.beat()
             except Exception:  # a database blip: the lease is still good until it runs out
                 log.warning("could not renew the lease of import job %s", self.job_id, exc_info=True)
 
 
 class ImportRunner:
-    def __init__(self, db: Database, settings: Settings, name: str | None = None):
-        self.db, self.settings = db, settings
+    def __init__(self, db: Database, settings: Settings, name: str | None = None, heartbeat: Path | None = None):
+        """`heartbeat`: a file touched whenever the runner polls or renews a lease (a container's
+        healthcheck looks at its age)."""
+        self.db, self.settings, self.heartbeat = db, settings, heartbeat
         self.name = name or runner_name()
         self.limits = Limits.of(settings)
         self.stopping = threading.Event()
@@ -76,7 +81,7 @@ class ImportRunner:
         if job is None:
             return None
         log.info("import job %s (%s) claimed, attempt %d", job.id, job.source_name, job.attempts)
-        with _Lease(self.db, job.id, self.name, settings.document_jobs_lease_s):
+        with _Lease(self.db, job.id, self.name, settings.document_jobs_lease_s, self.beat):
             try:
                 return self._import(job)
             except jobs.LeaseLost:
@@ -125,9 +130,14 @@ class ImportRunner:
             log.warning("could not hand import job %s back to the queue", job.id, exc_info=True)
 
     # ---------------------------------------------------------------- the loop
+    def beat(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.touch()
+
     def serve(self) -> None:
         """Run jobs until stop(); poll the queue between them."""
         while not self.stopping.is_set():
+            self.beat()
             try:
                 ran = self.run_one()
             except Exception:  # the database is unreachable: keep polling

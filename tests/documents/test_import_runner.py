@@ -120,13 +120,15 @@ def test_two_worker_processes_run_each_job_once(db):
         assert s.scalar(select(func.count()).select_from(Document)) == 6
 
 
-def test_a_job_whose_runner_died_is_claimed_again_when_its_lease_runs_out(db):
+def test_a_job_whose_runner_died_is_claimed_again_when_its_lease_runs_out(db, tmp_path):
     marker = str(uuid.uuid4().int)[:6]  # digits: what OCR reads surely
     data = samples.scanned_pages([["ช่องทางร้องเรียนการทุจริต", f"TCEB lease {marker}"]] * 3)
     job_id = queue(db, f"lease-{marker}.pdf", data, PDF)
-    first = worker(db, lease_s=2)
+    alive = tmp_path / "worker-alive"
+    first = worker(db, "--heartbeat", str(alive), lease_s=2)
     wait_until(lambda: job(db, job_id).status == "running", 120, "the first worker claims the job")
-    time.sleep(1)  # its reader is at work
+    time.sleep(1.5)  # its reader is at work, and it has renewed the lease
+    assert time.time() - alive.stat().st_mtime < 1.5  # the heartbeat a container's healthcheck reads
     os.killpg(first.pid, signal.SIGKILL)  # the worker and its reading process die mid-import
     first.wait(30)
     dead = job(db, job_id)
