@@ -1,6 +1,7 @@
 """The import runner: claims the oldest queued upload (documents/jobs.py), reads it in the low-priority
-worker process (documents/worker.py), and stores the document and ends the job in one transaction, the
-upload's bytes dropped with it. One job at a time; between jobs it polls the queue.
+worker process (documents/worker.py; a file of many passages also has them encoded there, into the
+embedding cache the service's index reads), and stores the document and ends the job in one transaction,
+the upload's bytes dropped with it. One job at a time; between jobs it polls the queue.
 
 Each service process runs one on a thread of its own, started and stopped with the app
 (THAMTOB_DOCUMENT_JOBS_IN_SERVICE); `thamtob docs worker` runs the same loop in a process of its own.
@@ -23,7 +24,7 @@ from faq_service.documents import jobs
 from faq_service.documents.formats import DocumentRefused, Limits
 from faq_service.documents.imports import import_bytes
 from faq_service.documents.service import ImportResult
-from faq_service.documents.worker import Interrupted, read_in_worker
+from faq_service.documents.worker import Encoding, Interrupted, read_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class ImportRunner:
 
         def read(media_type, payload, limits):
             return read_in_worker(media_type, payload, limits, self.settings.document_import_timeout_s,
-                                  self.stopping)
+                                  self.stopping, Encoding.of(self.settings))
 
         def finish(session, result: ImportResult) -> None:
             jobs.mark_done(session, job.id, self.name, result)  # first: LeaseLost stores nothing

@@ -5,17 +5,25 @@ service never reads a file on its event loop: the import runner (documents/runne
 worker on a thread of its own; the CLI reads in its own process, also at the lowest priority."""
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from faq_service.documents.formats import DocumentRefused, Limits
 from faq_service.documents.passages import PassageDraft
 
+log = logging.getLogger(__name__)
+
 NICENESS = 19  # the lowest priority: visitors' questions come first
+# A file of at least this many passages has them encoded in the reading process, into the embedding
+# cache, before they are stored: the service's index then only reads their vectors. Below it, loading
+# the encoders here costs more than the service's encoding of a few passages.
+ENCODE_AHEAD_FROM = 50
 # One import at a time per service process: two scanned PDFs at once would only slow both.
 _one_at_a_time = threading.Lock()
 
@@ -30,6 +38,19 @@ class Reading:
     source_url: str | None
     lang: str
     passages: list[PassageDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How the service's passage index encodes (passed to the worker process as it is)."""
+
+    encoder: str
+    cache_path: Path
+    windows: int
+
+    @classmethod
+    def of(cls, settings) -> "Encoding":
+        return cls(settings.encoder, settings.embedding_cache, settings.passage_windows)
 
 
 def lower_priority() -> None:
@@ -64,6 +85,24 @@ class Interrupted(Exception):
     """The worker was ended before it finished because its caller was asked to stop."""
 
 
+def read_and_encode(media_type: str, data: bytes, limits: Limits, encoding: Encoding | None) -> Reading:
+    """read_document(), then, for a file of many passages, their vectors into the embedding cache (a
+    failure there only leaves the encoding to the service)."""
+    reading = read_document(media_type, data, limits)
+    if encoding is not None and len(reading.passages) >= ENCODE_AHEAD_FROM:
+        from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
+        from faq_service.retrieval.encoders import load_encoders
+        from faq_service.retrieval.passages import encode_passages_ahead
+
+        try:
+            cache = EmbeddingCache(encoding.cache_path)
+            encoders = [CachedEncoder(e, cache) for e in load_encoders(encoding.encoder)]
+            encode_passages_ahead(encoders, [(p.lang, p.text) for p in reading.passages], encoding.windows)
+        except Exception:
+            log.warning("passages not encoded ahead; the service's index will encode them", exc_info=True)
+    return reading
+
+
 def in_worker(fn, args: tuple, timeout_s: float, stop: threading.Event | None = None):
     """fn(*args) in a spawned low-priority process of its own, ended when it returns, when its time runs
     out (multiprocessing.TimeoutError) or when `stop` is set (Interrupted); blocks the calling thread."""
@@ -83,10 +122,13 @@ def in_worker(fn, args: tuple, timeout_s: float, stop: threading.Event | None = 
 
 
 def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float,
-                   stop: threading.Event | None = None) -> Reading:
-    """read_document() in the worker process (never call it on the event loop)."""
+                   stop: threading.Event | None = None, encoding: Encoding | None = None) -> Reading:
+    """read_document() in the worker process (never call it on the event loop); with `encoding`,
+    read_and_encode()."""
     try:
-        return in_worker(read_document, (media_type, data, limits), timeout_s, stop)
+        if encoding is None:
+            return in_worker(read_document, (media_type, data, limits), timeout_s, stop)
+        return in_worker(read_and_encode, (media_type, data, limits, encoding), timeout_s, stop)
     except multiprocessing.TimeoutError:
         raise DocumentRefused(422, "err_timeout", f"not read within {timeout_s:.0f} s",
                               minutes=f"{timeout_s / 60:.0f}") from None

@@ -2,9 +2,11 @@
 one job twice (a race on the claim, and two `thamtob docs worker` processes draining one queue); a job
 whose runner was killed mid-import is claimed again when its lease runs out and imported once; a job
 that keeps losing its runner is failed after its attempts with a message in Thai and English; a runner
-that lost its lease writes nothing; a stopped runner hands its job back."""
+that lost its lease writes nothing; a stopped runner hands its job back; a file of many passages has
+them encoded in the reading process, so the service's index only reads their vectors from the cache."""
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -24,7 +26,14 @@ from faq_service.documents.formats import MARKDOWN, PDF, Limits
 from faq_service.documents.imports import import_bytes
 from faq_service.documents.models import Document, ImportJob
 from faq_service.documents.runner import ImportRunner
+from faq_service.documents.index_source import PublishedPassages
 from faq_service.documents.texts import texts
+from faq_service.documents.worker import ENCODE_AHEAD_FROM
+from faq_service.core.text import normalize
+from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
+from faq_service.retrieval.encoders import load_encoders
+from faq_service.retrieval.index import FusionWeights, RetrievalIndex
+from faq_service.retrieval.passages import PassageIndex
 from tests.conftest import new_database_url
 from tests.documents import samples
 from tests.support.procs import REPO, VENV_BIN
@@ -195,3 +204,37 @@ def test_a_stopped_runner_hands_its_job_back(db):
         assert service.count_documents(s) == 0
     with db.session() as s:  # and it is claimed like any queued job
         assert jobs.claim(s, "next", 60, 3).id == job_id
+
+
+def test_a_large_file_has_its_passages_encoded_in_the_reading_process(db, tmp_path):
+    tag = uuid.uuid4().hex[:6]
+    body = "\n\n".join(f"## {i}\n\nข้อความทดสอบการเข้ารหัสล่วงหน้า ส่วนที่ {i} ของชุด {tag}" for i in range(ENCODE_AHEAD_FROM))
+    small, large = queue(db, "small.md", samples.markdown(tag)), queue(db, "large.txt", f"# {tag}\n\n{body}\n".encode())
+    settings = Settings(DATABASE_URL=db.url, THAMTOB_EMBEDDING_CACHE=str(tmp_path / "cache.sqlite3"))
+    runner = ImportRunner(db, settings)
+    assert (runner.run_one(), runner.run_one()) == ("done", "done")
+    cache = EmbeddingCache(settings.embedding_cache)
+
+    def cached(job_id: int) -> list[int]:
+        """Per encoder, how many of the job's passages have their vector in the cache."""
+        with db.session() as s:
+            texts = [p.text for p in service.passages_of(s, job(db, job_id).document_id)]
+        hashes = [hashlib.sha256(normalize(t).encode("utf-8")).hexdigest() for t in texts]
+        return [len(cache.get(name, "passage", hashes)) for name in settings.encoder.split("+")] + [len(texts)]
+    assert cached(small) == [0, 0, 2]  # a few passages: left to the service
+    assert cached(large) == [ENCODE_AHEAD_FROM] * 3
+
+    # the service's passage index finds every vector there: it encodes nothing
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.name, self.encoded = inner, inner.name, 0
+
+        def encode_passages(self, texts):
+            self.encoded += len(texts)
+            return self.inner.encode_passages(texts)
+        encode_queries = encode_passages
+    counting = [Counting(e) for e in load_encoders(settings.encoder)]
+    index = PassageIndex(db, PublishedPassages(), RetrievalIndex([CachedEncoder(e, cache) for e in counting],
+                                                                 FusionWeights.of(settings)))
+    index.sync()
+    assert len(index) == ENCODE_AHEAD_FROM + 2 and [e.encoded for e in counting] == [2, 2]

@@ -99,3 +99,9 @@ def test_documents_are_imported_by_a_worker_off_the_replicas(compose):
     assert worker["image"] == compose["services"]["faq_service"]["image"] and "ports" not in worker
     assert "documents-worker-alive" in " ".join(worker["healthcheck"]["test"])
     assert compose["services"]["faq_service"]["environment"]["THAMTOB_DOCUMENT_JOBS_IN_SERVICE"] == "false"
+    # the vectors it encodes ahead land in the cache the replicas read
+    cache = compose["services"]["faq_service"]["environment"]["THAMTOB_EMBEDDING_CACHE"]
+    assert worker["environment"]["THAMTOB_EMBEDDING_CACHE"] == cache
+    mounts = [str(v) for v in worker["volumes"]]
+    assert cache.startswith("/var/lib/thamtob/cache/") and any(m.startswith("faq-cache:/var/lib/thamtob/cache")
+                                                               for m in mounts), mounts
