@@ -9,14 +9,16 @@ database. One client asks the 214 questions of bench/heldout/visitor_tune.yml in
 latency of each, with the service token so no rate limit applies). Measured, in this order:
 
   idle          — one pass over the questions, nothing imported;
-  text import   — a plain-text file of 2,203 passages (the Thai XQuAD paragraphs cut into pieces of whole
-                  clauses, bench/documents_scale.py; each piece carries this run's tag, so none of its
-                  vectors is in the cache) uploaded through the console (POST /console/documents, an editor
-                  session): the questions go on while its job is queued or running ("reading": parse,
-                  split, store, in the runner and its worker process at nice 19) and then until the
-                  service's passage index has encoded the new passages ("indexing": the index sync, in the
-                  service process, as after any import; found by asking the staff "try" API, every 2 s, for
-                  the text of the file's last passage until the best passage is the new document's);
+  text import   — a plain-text file of about 2,200 passages (the Thai XQuAD paragraphs cut into pieces of
+                  whole clauses as bench/documents_scale.py cuts them, under a heading each; every piece
+                  carries this run's tag, so none of its vectors is in the cache) uploaded through the
+                  console (POST /console/documents, an editor session). The questions go on while its job
+                  is queued or running ("reading": the runner's worker process at nice 19 parses, splits
+                  and, for a file this large, encodes the passages into the embedding cache; then the
+                  runner stores them) and then until the service's passage index holds them
+                  ("indexing": the index sync in the service process, which reads their vectors from the
+                  cache and builds the lexical index; found by asking the staff "try" API, every 2 s, for
+                  the text of the file's last piece until the best passage is the new document's);
   idle again;
   scanned PDF   — the same for a scanned PDF of --pdf-pages pages (no text layer: every page goes through
                   pdftoppm and Tesseract);
@@ -73,8 +75,9 @@ def questions() -> list[str]:
 
 
 def text_document(tag: str) -> tuple[bytes, str, int]:
-    """The XQuAD pieces as one text file, each under a heading of its own (one passage each), tagged
-    with this run; its bytes, the last passage's text (the indexing probe) and the passage count."""
+    """The XQuAD pieces as one text file, each under a heading of its own, tagged with this run; its
+    bytes, the last piece (a passage of its own: the indexing probe) and the number of pieces (the
+    reader joins the shortest ones with their neighbours)."""
     paragraphs, _ = load_xquad()
     pieces = [f"{piece} ({tag}-{i})" for i, piece in
               enumerate(p for para in paragraphs for p in pieces_of(normalize(para.context_th)))]
@@ -207,7 +210,7 @@ def main(database: str = typer.Option("postgres", help="postgres (as deployed) o
     started = time.time()
     qs = questions()
     tag = uuid.uuid4().hex[:6]
-    document, probe, passages = text_document(tag)
+    document, probe, pieces = text_document(tag)
     pdf = scanned_pages([LOST_PAGE] + [PDF_PAGE + [f"page {n} of {pdf_pages}"] for n in range(2, pdf_pages + 1)])
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -252,13 +255,13 @@ def main(database: str = typer.Option("postgres", help="postgres (as deployed) o
         for kind, short in (("text", "text"), ("scanned_pdf", "pdf")) for phase in ("reading", "indexing", "whole")}
     doc = {"benchmark": "documents-import-load", **machine.info(started), "database": database, "runner": runner,
            "questions": f"{QUESTIONS.relative_to(REPO_ROOT)} ({len(qs)}), one client, in turn",
-           "text_document": {"passages": passages, "bytes": len(document)},
+           "text_document": {"pieces": pieces, "passages": res["text_import"]["passages"], "bytes": len(document)},
            "scanned_pdf": {"pages": pdf_pages, "bytes": len(pdf)}, "results": res}
     table = Table(title=f"/api/v1/ask during a console import ({database}, runner: {runner})")
     for col in ("measurement", "questions", "p50 ms", "p95 ms", "p50 / idle before"):
         table.add_column(col)
     rows = [("idle", res["idle_before_text"], None)]
-    for kind, short, label in (("text", "text", f"text, {passages} passages"),
+    for kind, short, label in (("text", "text", f"text, {res['text_import']['passages']} passages"),
                                ("scanned_pdf", "pdf", f"scanned PDF, {pdf_pages} pages")):
         for phase in ("reading", "indexing"):
             rows.append((f"{label}: {phase}", res[f"{kind}_import"][phase],

@@ -54,10 +54,19 @@ class Encoding:
 
 
 def lower_priority() -> None:
+    """The lowest CPU priority for this process. Linux shares the CPU between sessions first (autogroups)
+    and by nice only within one: a process that leads a session of its own (`thamtob docs worker`
+    started apart) lowers its session too, or its nice would not count against the service's."""
     try:
         os.nice(NICENESS)
     except OSError:  # not allowed here: the import still runs, at normal priority
         pass
+    if os.getsid(0) == os.getpid():  # never the service's session: only this process and its children
+        try:
+            with open("/proc/self/autogroup", "w") as autogroup:
+                autogroup.write(str(NICENESS))
+        except OSError:  # no autogroups (or not Linux): nice alone
+            pass
 
 
 def read_document(media_type: str, data: bytes, limits: Limits) -> Reading:

@@ -98,6 +98,7 @@ def test_documents_are_imported_by_a_worker_off_the_replicas(compose):
     assert worker["command"][:3] == ["thamtob", "docs", "worker"] and "--heartbeat" in worker["command"]
     assert worker["image"] == compose["services"]["faq_service"]["image"] and "ports" not in worker
     assert "documents-worker-alive" in " ".join(worker["healthcheck"]["test"])
+    assert worker["cpu_shares"] <= 64  # low CPU weight against the replicas (nice does not cross containers)
     assert compose["services"]["faq_service"]["environment"]["THAMTOB_DOCUMENT_JOBS_IN_SERVICE"] == "false"
     # the vectors it encodes ahead land in the cache the replicas read
     cache = compose["services"]["faq_service"]["environment"]["THAMTOB_EMBEDDING_CACHE"]
