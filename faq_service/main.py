@@ -24,6 +24,7 @@ from faq_service.core.errors import error_response
 from faq_service.core.group_commit import GroupCommit
 from faq_service.core.settings import Settings, get_settings
 from faq_service.documents import pages as documents_pages
+from faq_service.documents.runner import ImportRunner
 from faq_service.faqs import api as faqs_api
 from faq_service.faqs import pages as faqs_pages
 from faq_service.faqs import staff_api as faqs_staff_api
@@ -108,7 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()
         syncer = asyncio.create_task(_sync_loop(state))
+        # Queued document imports, on a thread of their own (the reading in a low-priority process).
+        runner = ImportRunner(db, settings) if settings.document_jobs_in_service else None
+        if runner is not None:
+            runner.start()
         yield
+        if runner is not None:
+            await asyncio.to_thread(runner.stop)
         syncer.cancel()
         state.knowledge.queries.close()
         state.log_writes.close()

@@ -9,7 +9,7 @@ BENCH_WINDOWS ?= 300
 BENCH_WINDOW_SIZES ?= 100,120,150,200,250,300
 
 .PHONY: bench bench-bot bench-heldout bench-typos bench-xquad bench-faq bench-speed bench-edit bench-rasa \
-	bench-docs bench-docs-quality
+	bench-docs bench-docs-quality bench-docs-load
 
 bench: bench-heldout bench-bot bench-typos bench-xquad bench-faq bench-speed bench-edit
 
@@ -70,6 +70,15 @@ bench-docs: setup-faq
 	@mkdir -p $(BENCH_OUT)
 	@uptime
 	$(BENCH_PY) -m bench.documents_scale --sizes $(BENCH_DOC_SIZES) --out $(BENCH_OUT)/documents-scale.json
+
+# /api/v1/ask p50/p95 idle and while a document is imported through the console (2,196 passages of text,
+# then a scanned PDF read by OCR), on PostgreSQL, the import runner in the service; then the same with
+# the runner in `thamtob docs worker` beside a service without one (as docker-compose.yml deploys it).
+bench-docs-load: setup-faq setup-documents
+	@mkdir -p $(BENCH_OUT)
+	@uptime
+	$(BENCH_PY) -m bench.documents_import_load --out $(BENCH_OUT)/documents-import-load.json
+	$(BENCH_PY) -m bench.documents_import_load --runner worker --out $(BENCH_OUT)/documents-import-load-worker.json
 
 bench-rasa: setup-bot
 	@mkdir -p $(BENCH_OUT)

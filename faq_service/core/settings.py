@@ -199,6 +199,14 @@ class Settings(BaseSettings):
     document_max_ocr_pages: int = Field(100, alias="THAMTOB_DOCUMENT_MAX_OCR_PAGES")
     # One import (parsing, OCR) in the low-priority worker process, at most this long.
     document_import_timeout_s: float = Field(1800.0, alias="THAMTOB_DOCUMENT_IMPORT_TIMEOUT")
+    # Console uploads are queued and imported by a runner (documents/runner.py): one on a thread of every
+    # service process unless turned off here (then run `thamtob docs worker` somewhere). It looks for a
+    # queued job this often; a claimed job is leased for this long, renewed while it runs, and claimed
+    # again when its lease runs out (its process died), at most `attempts` times before it is failed.
+    document_jobs_in_service: bool = Field(True, alias="THAMTOB_DOCUMENT_JOBS_IN_SERVICE")
+    document_jobs_poll_s: float = Field(1.0, gt=0, alias="THAMTOB_DOCUMENT_JOBS_POLL")
+    document_jobs_lease_s: float = Field(60.0, gt=0, alias="THAMTOB_DOCUMENT_JOBS_LEASE")
+    document_jobs_attempts: int = Field(3, ge=1, alias="THAMTOB_DOCUMENT_JOBS_ATTEMPTS")
 
     @field_validator("complaints_key")
     @classmethod

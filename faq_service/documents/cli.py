@@ -1,6 +1,6 @@
 """`thamtob docs …`: importing documents (a file or a folder) and listing them, on the database named by
-DATABASE_URL. Reading runs in this process at low priority (os.nice), as it does in the service's
-worker process."""
+DATABASE_URL. Reading runs in this process at the lowest priority (os.nice), as it does in the service's
+worker process. `thamtob docs worker` runs the console's queued imports in a process of its own."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-docs_app = typer.Typer(help="Documents as knowledge: import, list, expired.", no_args_is_help=True)
+docs_app = typer.Typer(help="Documents as knowledge: import, list, expired, worker.", no_args_is_help=True)
 console = Console()
 
 
@@ -98,3 +98,29 @@ def docs_expired() -> None:
     with open_database().session() as s:
         items = expired_documents(s)
     console.print(_table(items) if items else "no expired documents")
+
+
+@docs_app.command("worker")
+def docs_worker(once: bool = typer.Option(False, "--once", help="run the queued imports, then stop"),
+                heartbeat: Optional[Path] = typer.Option(None, help="a file touched at every poll and lease "
+                                                               "renewal (for a container's healthcheck)")) -> None:
+    """Run the console's queued imports (the runner each service process also runs, unless
+    THAMTOB_DOCUMENT_JOBS_IN_SERVICE=false), at the lowest priority, until stopped (SIGTERM, Ctrl-C)."""
+    import logging
+    import signal
+
+    from faq_service.core.migrations import open_database
+    from faq_service.core.settings import get_settings
+    from faq_service.documents.runner import ImportRunner
+    from faq_service.documents.worker import lower_priority
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    lower_priority()
+    runner = ImportRunner(open_database(), get_settings(), heartbeat=heartbeat)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: runner.stopping.set())
+    console.print(f"import runner {runner.name}: " + ("running the queued imports" if once else "waiting for imports"))
+    if once:
+        console.print(f"ran {runner.drain()} imports")
+    else:
+        runner.serve()

@@ -1,6 +1,7 @@
-"""Importing files and folders (the CLI and the sample documents at start-up): for each file, known bytes
-are skipped before anything is read; otherwise it is sniffed, read into passages and stored in one
-transaction. A folder may carry `documents.yml`, naming each file's title, source URL and validity:
+"""Importing files and folders (the CLI, the sample documents at start-up, and each queued upload through
+the import runner): for each file, known bytes are skipped before anything is read; otherwise it is
+sniffed, read into passages and stored in one transaction. A folder may carry `documents.yml`, naming
+each file's title, source URL and validity:
 
     documents:
       - file: report.txt
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 import yaml
+from sqlalchemy.orm import Session
 
 from faq_service.core.db import Database
 from faq_service.documents import service
@@ -34,17 +36,25 @@ class FileOutcome:
 
 
 def import_bytes(db: Database, source_name: str, data: bytes, options: service.ImportOptions, author: str,
-                 limits: Limits, reader: Reader = read_document) -> service.ImportResult:
-    """One file: refused (DocumentRefused, nothing stored), unchanged, created or replaced."""
-    media_type = sniff(source_name, data, limits)
+                 limits: Limits, reader: Reader = read_document, media_type: str | None = None,
+                 then: Callable[[Session, service.ImportResult], None] | None = None) -> service.ImportResult:
+    """One file: refused (DocumentRefused, nothing stored), unchanged, created or replaced. `media_type`:
+    what sniff() found already; `then(session, result)` runs in the transaction that stores the result
+    (an error there stores nothing)."""
+    media_type = media_type or sniff(source_name, data, limits)
     digest = service.content_hash(data)
     with db.session() as s:
         unchanged = service.known(s, source_name, digest)
-    if unchanged is not None:
-        return unchanged
+        if unchanged is not None:
+            if then is not None:
+                then(s, unchanged)
+            return unchanged
     reading = reader(media_type, data, limits)
     with db.session() as s:
-        return service.store(s, source_name, data, media_type, reading, options, author)
+        result = service.store(s, source_name, data, media_type, reading, options, author)
+        if then is not None:
+            then(s, result)
+        return result
 
 
 def _options(entry: dict) -> service.ImportOptions:

@@ -1,10 +1,11 @@
-"""Documents as knowledge: each imported file (its original kept), the passages it was split into, and
-the change counter that whoever indexes passages polls."""
+"""Documents as knowledge: each imported file (its original kept), the passages it was split into, the
+change counter that whoever indexes passages polls, and the queue of uploaded files waiting to be
+imported."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from faq_service.core.db import Base, UtcDateTime, utcnow
@@ -68,3 +69,44 @@ class DocumentsState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+JOB_STATUSES = ("queued", "running", "done", "refused", "failed")
+
+
+class ImportJob(Base):
+    """One uploaded file waiting for, or done with, its import: the console stores it and answers at once,
+    and a runner (in a service process or `thamtob docs worker`) claims it, reads it in the low-priority
+    worker process and writes the result. The upload's bytes are dropped once the job has ended."""
+
+    __tablename__ = "document_import_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="queued")
+    source_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))  # sniffed when the file was uploaded
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    upload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # NULL once the job has ended
+    # What the uploader gave (else the document's own).
+    title: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Refused or failed: the key of the message in console.yml and the values it names, so the job page
+    # says why in its reader's language; `detail` is the technical reason, in English, for operators.
+    message_key: Mapped[str | None] = mapped_column(String(40))
+    message_values: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[str | None] = mapped_column(String(500))
+    # Done: the document (created, replaced or unchanged) and its passage count.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+    action: Mapped[str | None] = mapped_column(String(16))
+    passages: Mapped[int | None] = mapped_column(Integer)
+    # Who runs it and until when: a lease that is not renewed (its process died) lets another runner
+    # claim the job again, up to the attempts setting.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,9 +1,9 @@
-"""Console pages of documents (/console/documents): the list with expired documents flagged, importing a
-file (editor), a document's passages one by one, unpublishing and publishing (editor), deleting
+"""Console pages of documents (/console/documents): the list with expired documents flagged and the imports
+under way, importing a file (editor: checked and queued at once, imported in the background) and the
+import's status page, a document's passages one by one, unpublishing and publishing (editor), deleting
 (reviewer); and /documents/{id}/file, the stored original a citation links to (published documents)."""
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 from pathlib import Path
@@ -17,14 +17,14 @@ from faq_service.console.render import DomainTexts, page, register_nav, register
 from faq_service.core.auth.audit import audit
 from faq_service.core.auth.deps import CurrentUser
 from faq_service.core.deps import AppState, SessionRunner, app_state, session_runner
-from faq_service.documents import service
+from faq_service.documents import jobs, service
 from faq_service.documents.formats import HTML, DocumentRefused, Limits, sniff
 from faq_service.documents.texts import TEXTS_PATH, all_texts
-from faq_service.documents.worker import read_in_worker
 
 pages = APIRouter(include_in_schema=False)
 TEXTS = DomainTexts(TEXTS_PATH)
 PASSAGES_PER_PAGE = 50
+JOB_REFRESH_S = 2  # how often the status page of a queued or running import looks again
 FLASHES = ("flash_created", "flash_replaced", "flash_unchanged", "flash_published", "flash_unpublished",
            "flash_deleted", "err_published")
 
@@ -42,7 +42,8 @@ def _filters(request: Request) -> dict:
 def _listing(session, filters: dict) -> dict:
     items = service.list_documents(session, filters["status"] or None, True if filters["expired"] else None,
                                    filters["q"] or None)
-    return {"items": items, "expired_count": len(service.expired_documents(session))}
+    return {"items": items, "expired_count": len(service.expired_documents(session)),
+            "jobs": [jobs.view(j) for j in jobs.active_jobs(session)]}
 
 
 def _list_page(request: Request, user: CurrentUser, state: AppState, listing: dict, filters: dict,
@@ -77,17 +78,26 @@ def _options(values: dict[str, str]) -> service.ImportOptions:
     return service.ImportOptions(values["title"][:300] or None, url or None, valid_until)
 
 
-def _store(session, user: CurrentUser, *args) -> service.ImportResult:
-    result = service.store(session, *args, author=user.username)
-    audit(session, user, f"document.{result.action}", args[0], {"document_id": result.document_id,
-                                                                 "passages": result.passages})
-    return result
+def _enqueue(session, user: CurrentUser, source_name: str, data: bytes, media_type: str,
+             options: service.ImportOptions) -> str:
+    """Where the upload goes next: its document when the same bytes are stored already (nothing to read),
+    else the status page of its job, queued in this transaction."""
+    digest = service.content_hash(data)
+    unchanged = service.known(session, source_name, digest)
+    if unchanged is not None:
+        audit(session, user, "document.unchanged", source_name, {"document_id": unchanged.document_id,
+                                                                 "passages": unchanged.passages})
+        return f"/console/documents/{unchanged.document_id}?flash=flash_unchanged&n={unchanged.passages}"
+    job_id = jobs.enqueue(session, source_name, data, media_type, digest, options, user.username)
+    audit(session, user, "document.queued", source_name, {"job_id": job_id, "size_bytes": len(data)})
+    return f"/console/documents/jobs/{job_id}"
 
 
 @pages.post("/console/documents")
 async def import_document(request: Request, user: CurrentUser = Depends(page_user("editor")),
                           state: AppState = Depends(app_state)):
-    """Sniff and check the file here (cheap), read it in the worker process, store it in one transaction."""
+    """Sniff and check the file here (cheap: its size, its type from its bytes, a Word file's parts), store
+    it as an import job in one transaction and answer at once; a runner reads it in the background."""
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("title", "source_url", "valid_until")}
     upload = form.get("file")
@@ -99,17 +109,26 @@ async def import_document(request: Request, user: CurrentUser = Depends(page_use
         data = await upload.read(limits.max_bytes + 1)
         source_name = re.split(r"[\\/]", upload.filename)[-1][:255] or "document"
         media_type = sniff(source_name, data, limits)
-        result = await state.db.run(service.known, source_name, service.content_hash(data))
-        if result is None:
-            reading = await asyncio.to_thread(read_in_worker, media_type, data, limits,
-                                              state.settings.document_import_timeout_s)
-            result = await state.db.run(_store, user, source_name, data, media_type, reading, options)
+        where = await state.db.run(_enqueue, user, source_name, data, media_type, options)
     except DocumentRefused as exc:
         filters = _filters(request)
         listing = await state.db.run(_listing, filters)
         return _list_page(request, user, state, listing, filters, status_code=exc.status, values=values,
                           error=exc.message(TEXTS.for_request(request)))
-    return see_other(f"/console/documents/{result.document_id}?flash=flash_{result.action}&n={result.passages}")
+    return see_other(where)
+
+
+@pages.get("/console/documents/jobs/{job_id}")
+def job_page(request: Request, job_id: int, user: CurrentUser = Depends(page_user("viewer")),
+             run: SessionRunner = Depends(session_runner)):
+    """An import's state; the page refreshes itself (jobs.js) while the job is queued or running."""
+    def load(s):
+        job = jobs.get(s, job_id)
+        return jobs.view(job), jobs.message(job, TEXTS.for_request(request)), \
+            jobs.waiting_before(s, job) if job.status == "queued" else 0
+    job, message, ahead = run.here(load)
+    return page(request, user, "document_job.html", d=TEXTS.for_request(request), job=job, message=message,
+                ahead=ahead, refresh_s=JOB_REFRESH_S)
 
 
 @pages.get("/console/documents/{document_id}")

@@ -309,6 +309,15 @@ def _cosines(queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return queries @ matrix.T
 
 
+def encode_ahead(encoders: list[Encoder], docs: list[EntryDoc], windows: int) -> None:
+    """Encode what upsert() would encode for `docs`, and drop the vectors: with cached encoders this
+    fills the cache ahead (in another, lower-priority process), so that the index's own upsert reads
+    every vector from the cache instead of encoding beside the questions it answers."""
+    units = [u for d in docs for u in units_of(d, windows)]
+    for encoder in encoders:
+        _encode_units(encoder, units)
+
+
 def _encode_units(encoder: Encoder, units: list[Unit]) -> np.ndarray:
     """Answers (and their windows) are encoded as passages, questions and alternates as queries (E5's
     two roles)."""

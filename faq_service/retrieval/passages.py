@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from faq_service.core.db import Database
-from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.encoders import Encoder
+from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex, encode_ahead
 from faq_service.retrieval.text import tokenize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -106,7 +107,7 @@ class PassageIndex:
             changed = [p for pid, p in current.items() if old.get(pid) != p]
             gone = set(old) - set(current)
             if changed or gone:
-                self.index.upsert([EntryDoc(p.passage_id, 1, {}, {}, {p.lang: p.text}) for p in changed], gone)
+                self.index.upsert([as_entry(p.passage_id, p.lang, p.text) for p in changed], gone)
                 self.indexed += len(changed)
                 self.dropped += len(gone)
                 log.info("passages: %d indexed, %d dropped (documents version %d, %d passages)",
@@ -125,6 +126,17 @@ class PassageIndex:
             passage = passages.get(hit.faq_id) if hit else None
             out.append(PassageHit(passage, hit.score) if passage else None)
         return out
+
+
+def as_entry(passage_id: int, lang: str, text: str) -> EntryDoc:
+    """A passage as the index holds it: an entry with only an answer."""
+    return EntryDoc(passage_id, 1, {}, {}, {lang: text})
+
+
+def encode_passages_ahead(encoders: list[Encoder], passages: list[tuple[str, str]], windows: int) -> None:
+    """Encode (lang, text) passages as PassageIndex.sync() will, through cached encoders (documents'
+    import runner does it in its low-priority reading process, before the passages are stored)."""
+    encode_ahead(encoders, [as_entry(i, lang, text) for i, (lang, text) in enumerate(passages, 1)], windows)
 
 
 def answer_from_document(entry_answers: bool, entry_score: float, passage: PassageHit | None, decline: float,

@@ -29,16 +29,26 @@ def thai_pdf(marker: str) -> bytes:
     return html_to_pdf(html)
 
 
-def scanned_pdf(lines: list[str]) -> bytes:
-    """A page image of `lines` (large Thai text, as a scanner would give) saved as a PDF: no text layer."""
-    image = Image.new("L", (1700, 900), 255)
+def _scanned_page(lines: list[str]) -> Image.Image:
+    image = Image.new("L", (1700, 900 if len(lines) <= 6 else 80 + 130 * len(lines)), 255)
     draw = ImageDraw.Draw(image)
     fonts = {True: ImageFont.truetype(str(THAI_FONT), 64), False: ImageFont.truetype(str(LATIN_FONT), 56)}
     for i, line in enumerate(lines):
         thai = any("\u0e00" <= ch <= "\u0e7f" for ch in line)
         draw.text((80, 80 + i * 130), line, font=fonts[thai], fill=0)
+    return image
+
+
+def scanned_pdf(lines: list[str]) -> bytes:
+    """A page image of `lines` (large Thai text, as a scanner would give) saved as a PDF: no text layer."""
+    return scanned_pages([lines])
+
+
+def scanned_pages(pages: list[list[str]]) -> bytes:
+    """One page image per list of lines, saved as one PDF with no text layer: each page goes through OCR."""
+    images = [_scanned_page(lines) for lines in pages]
     out = io.BytesIO()
-    image.save(out, "PDF", resolution=200)
+    images[0].save(out, "PDF", resolution=200, save_all=True, append_images=images[1:])
     return out.getvalue()
 
 

@@ -3,6 +3,8 @@ refusing the bad files before or while reading them."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -128,6 +130,20 @@ def test_the_worker_process_reads_and_refuses_like_this_process():
 def test_the_worker_is_another_process_at_low_priority():
     pid, niceness = in_worker(os.getpid, (), 60), in_worker(os.nice, (0,), 60)
     assert pid != os.getpid() and niceness == min(19, os.nice(0) + NICENESS)
+
+
+@pytest.mark.parametrize("own_session", [True, False])
+def test_a_worker_in_a_session_of_its_own_lowers_its_session_too(own_session):
+    """Linux shares the CPU between sessions (autogroups) before nice counts: a worker started apart
+    lowers its own session; one in another's session (the service's reader) leaves that session alone."""
+    code = ("from faq_service.documents.worker import lower_priority; import os; lower_priority(); "
+            "print(os.nice(0), open('/proc/self/autogroup').read().split()[-1])")
+    before = open("/proc/self/autogroup").read().split()[-1]
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         start_new_session=own_session, cwd=REPO_ROOT)
+    niceness, group = run.stdout.split()
+    assert int(niceness) == 19 and group == ("19" if own_session else before), run.stderr
+    assert open("/proc/self/autogroup").read().split()[-1] == before
 
 
 def test_types_come_from_the_bytes():

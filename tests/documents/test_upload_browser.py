@@ -1,6 +1,7 @@
-"""The upload page in headless Debian Chromium: an editor imports a Word file with a table, lands on its
-passages, and a file that is not what its name says is refused with a Thai message on the Thai console.
-Screenshots go to test-artifacts/documents/."""
+"""The upload page in headless Debian Chromium: an editor imports a Word file with a table, lands on the
+import's status page, which shows the import queued or running and then, by itself (jobs.js), done with
+a link to the document, whose passages it opens; a file that is not what its name says is refused at
+once with a Thai message on the Thai console. Screenshots go to test-artifacts/documents/."""
 from __future__ import annotations
 
 import re
@@ -30,8 +31,11 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
         page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        scripts: list[int] = []
-        page.on("response", lambda r: scripts.append(r.status) if r.url.endswith("/upload.js") else None)
+        scripts: dict[str, list[int]] = {"upload.js": [], "jobs.js": []}
+        page.on("response", lambda r: scripts[r.url.rsplit("/", 1)[1]].append(r.status)
+                if r.url.rsplit("/", 1)[1] in scripts else None)
+        refreshes: list[str] = []
+        page.on("request", lambda r: refreshes.append(r.url) if r.resource_type == "fetch" else None)
         login(page, docs_service.url, "editor-user")
         page.goto(docs_service.url + "/console/documents?lang=en")
         assert page.locator("#upload-progress").is_hidden()
@@ -39,6 +43,17 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
         page.fill("#doc-title", f"Programmes {marker}")
         page.fill("#valid_until", "2099-12-31")
         page.click("#upload-submit")
+        page.wait_for_url(re.compile(r"/console/documents/jobs/\d+$"))
+        # spawning the reader alone takes a second: the page opens before the import is done
+        assert page.locator("#job").get_attribute("data-state") in ("queued", "running")
+        assert f"programmes-{marker}.docx" in page.locator("h1").inner_text()
+        link = page.locator("#job-document")
+        link.wait_for(timeout=300_000)  # the page refreshes itself until the import is done
+        assert page.locator("#job").get_attribute("data-state") == "done"
+        assert "Imported: 3 passages." in page.locator("#job-state").inner_text()
+        assert refreshes and all("/console/documents/jobs/" in url for url in refreshes)
+        page.screenshot(path=str(ARTIFACTS / "import-job-done.png"), full_page=True)
+        link.click()
         page.wait_for_url(re.compile(r"/console/documents/\d+\?flash=flash_created"))
         assert page.locator("h1").first.inner_text().startswith(f"Programmes {marker}")
         assert page.locator("#passages > li").count() == 3
@@ -54,4 +69,6 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
         assert page.locator("#documents").inner_text().count(f"Programmes {marker}") == 1
         page.screenshot(path=str(ARTIFACTS / "upload-refused-th.png"), full_page=True)
         context.close()
-    assert scripts and set(scripts) <= {200, 304} and not errors, (scripts, errors)  # the form's script ran
+    # the form's script and the status page's ran
+    assert all(statuses and set(statuses) <= {200, 304} for statuses in scripts.values()) and not errors, \
+        (scripts, errors)

@@ -91,3 +91,18 @@ def test_env_example_names_every_required_secret():
     for name in ("POSTGRES_PASSWORD", "THAMTOB_SERVICE_TOKEN", "THAMTOB_SECRET_KEY", "THAMTOB_COMPLAINTS_KEY",
                  "PUBLIC_HOST"):
         assert re.search(rf"^{name}=", text, re.M), name
+
+
+def test_documents_are_imported_by_a_worker_off_the_replicas(compose):
+    worker = compose["services"]["documents_worker"]
+    assert worker["command"][:3] == ["thamtob", "docs", "worker"] and "--heartbeat" in worker["command"]
+    assert worker["image"] == compose["services"]["faq_service"]["image"] and "ports" not in worker
+    assert "documents-worker-alive" in " ".join(worker["healthcheck"]["test"])
+    assert worker["cpu_shares"] <= 64  # low CPU weight against the replicas (nice does not cross containers)
+    assert compose["services"]["faq_service"]["environment"]["THAMTOB_DOCUMENT_JOBS_IN_SERVICE"] == "false"
+    # the vectors it encodes ahead land in the cache the replicas read
+    cache = compose["services"]["faq_service"]["environment"]["THAMTOB_EMBEDDING_CACHE"]
+    assert worker["environment"]["THAMTOB_EMBEDDING_CACHE"] == cache
+    mounts = [str(v) for v in worker["volumes"]]
+    assert cache.startswith("/var/lib/thamtob/cache/") and any(m.startswith("faq-cache:/var/lib/thamtob/cache")
+                                                               for m in mounts), mounts

@@ -1,5 +1,5 @@
-// The import form: once sent, say that the import is running (reading a scanned PDF can take minutes)
-// and keep the button from sending the same file again.
+// The import form: once sent, say that the file is being sent (a large one takes a while to upload; the
+// import itself runs in the background) and keep the button from sending the same file again.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("upload-form");
   if (!form) return;
