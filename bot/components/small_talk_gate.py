@@ -25,12 +25,15 @@ class Pleasantries:
     def __init__(self, path: Path = WORDS_FILE) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self.words = cue_pattern(data["pleasantries"])
+        self.asking = cue_pattern(data["question_cues"])
         self.max_left = int(data["max_left_letters"])
 
     def carries_more(self, text: str) -> bool:
-        """Whether more than a pleasantry is left once its words and punctuation are taken out."""
-        left = _NOT_LETTERS.sub("", self.words.sub(" ", text.lower()))
-        return len(left) > self.max_left
+        """Whether a question is left once the pleasantry's words are taken out: more than a few
+        letters, holding a word that asks."""
+        rest = self.words.sub(" ", text.lower())
+        asks = "?" in rest or "？" in rest or self.asking.search(rest) is not None
+        return len(_NOT_LETTERS.sub("", rest)) > self.max_left and asks
 
 
 @DefaultV1Recipe.register(
