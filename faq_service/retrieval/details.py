@@ -40,7 +40,8 @@ def detail_kinds() -> tuple[DetailKind, ...]:
 
 # A number as answers write it: digits (either script), a Thai or English number word, or none.
 _NUMBER = (r"[0-9๐-๙]|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
-           r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b")
+           r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred)\b")
 _WINDOW = 30  # characters between the number and the thing counted
 
 

@@ -206,3 +206,10 @@ def test_a_passage_gets_the_near_scope_checks_an_entry_gets():
     assert not KnowledgeIndex._passage_holds("ปีงบ 2564 มีเรื่องร้องเรียนทุจริตไหม", report)
     assert not KnowledgeIndex._passage_holds("ครึ่งปีหลังของปีงบ 63 มีเรื่องร้องเรียนกี่เรื่อง", report)
     assert not KnowledgeIndex._passage_holds("อีเมลของผู้รับเรื่องร้องเรียน", report)
+
+
+def test_numbers_written_as_words_are_numbers():
+    kept = EntryDoc(5, 1, {"en": "Lost property"}, {}, {"en": "Items are kept for fourteen days, then donated."})
+    assert missing_detail("How many days are lost items kept?", kept) is None
+    assert missing_detail("how long are lost items kept", kept) is None
+    assert missing_detail("How many staff look after lost items?", kept) == "count"
