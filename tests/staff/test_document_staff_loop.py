@@ -116,7 +116,7 @@ def test_a_passage_is_drafted_from_the_document_page(staff_service):
 
     # An unpublished document's passages give no draft: no button, a note, and 409 with nothing written.
     marker = uuid.uuid4().hex[:6]
-    other_id, _, _ = imported(upload(editor, csrf, f"draftless-{marker}.md", samples.markdown(marker)))
+    other_id, _, _ = imported(editor, upload(editor, csrf, f"draftless-{marker}.md", samples.markdown(marker)))
     assert editor.post(f"/console/documents/{other_id}/unpublish", data={"csrf_token": csrf}).status_code == 303
     page = editor.get(f"/console/documents/{other_id}").text
     assert 'class="promote-button"' not in page and 'id="promote-note"' in page
