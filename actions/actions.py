@@ -9,8 +9,10 @@ only choose which response to send and fill in the data that comes from the FAQ 
   queued on disk for the question log (outcome `unavailable`).
 - action_feedback: affirm/deny → POST /api/v1/feedback for the answer shown (button or typed yes/no).
 Every reply of action_answer_faq ends with a machine-readable part, a message holding only
-`custom: {"thamtob": {"outcome", "key", "log_id"}}` (pages and LINE ignore it; evaluations and
-integrations read what happened from it instead of parsing the text).
+`custom: {"thamtob": {"outcome", "key", "log_id", "highlights"}}` (LINE ignores it; evaluations and
+integrations read what happened from it instead of parsing the text). For an answer, `highlights` names the
+answer message's exact text and the [start, end) code-point offsets into it of the sentences that answer
+the question (the service's `source.highlights`), which the chat page and the widget show in bold.
 Informational intents do not pre-empt the knowledge base: a wish to talk to a person is asked too, and
 only when the service has no confident answer does the bot list the contacts (the contact entry itself
 answers most such questions).
@@ -116,9 +118,35 @@ def format_updated(value: Any, lang: str) -> Optional[str]:
 OUTCOMES = ("answered", "partial", "suggested", "declined")
 
 
-def reply_part(outcome: str, key: Optional[str], log_id: Optional[int]) -> Dict[str, Any]:
+def reply_part(outcome: str, key: Optional[str], log_id: Optional[int],
+               highlights: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """The machine-readable part of a reply that came from the FAQ service."""
-    return {"thamtob": {"outcome": outcome, "key": key, "log_id": log_id}}
+    return {"thamtob": {"outcome": outcome, "key": key, "log_id": log_id, "highlights": highlights}}
+
+
+def shown_answer(answer: str, highlights: Any) -> tuple:
+    """The answer as the answer message carries it (without surrounding whitespace, which the page would
+    trim) and the `highlights` of the reply's machine-readable part: `{"text": that exact text, "spans":
+    [[start, end], ...]}`, the service's code-point offsets moved onto that text, sorted, merged where they
+    touch, and only those inside it; None when no sentence is marked. The page bolds a span only in a
+    message whose text equals `text`, so it never has to guess where an offset points."""
+    shown = answer.strip()
+    lead = len(answer) - len(answer.lstrip())
+    spans = []
+    for span in highlights if isinstance(highlights, list) else []:
+        if not (isinstance(span, (list, tuple)) and len(span) == 2
+                and all(isinstance(x, int) and not isinstance(x, bool) for x in span)):
+            continue
+        start, end = max(span[0] - lead, 0), min(span[1] - lead, len(shown))
+        if start < end:
+            spans.append([start, end])
+    merged: List[List[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return shown, ({"text": shown, "spans": merged} if merged else None)
 
 
 def outcome_of(result: Dict[str, Any]) -> str:
@@ -252,15 +280,17 @@ class ActionAnswerFaq(Action):
                         updated = format_updated((entry or {}).get("updated_at"), lang)
                     except FaqUnavailable:
                         updated = None
-            utter_answer(dispatcher, lang, result["answer"], result.get("answer_lang"),
-                         updated, absolute_url(result.get("source_url")), result.get("source"))
+            source = result.get("source") if isinstance(result.get("source"), dict) else None
+            answer, highlights = shown_answer(result["answer"], (source or {}).get("highlights"))
+            utter_answer(dispatcher, lang, answer, result.get("answer_lang"),
+                         updated, absolute_url(result.get("source_url")), source)
             if log_id is not None:
                 dispatcher.utter_message(
                     response="utter_ask_feedback",
                     payload_helpful=feedback_payload("affirm", log_id),
                     payload_not_helpful=feedback_payload("deny", log_id),
                 )
-            dispatcher.utter_message(json_message=reply_part("answered", result.get("key"), log_id))
+            dispatcher.utter_message(json_message=reply_part("answered", result.get("key"), log_id, highlights))
             return [SlotSet("last_log_id", log_id)]
 
         shown = self.not_answered(dispatcher, intent_name(tracker), result)
@@ -274,14 +304,16 @@ class ActionAnswerFaq(Action):
         fixed = FIXED_REPLY_WHEN_UNANSWERED.get(intent or "")
         if fixed:  # NLU's reading stands: out of scope, a wish for a person, a question about the bot
             dispatcher.utter_message(response=fixed)
+        elif not suggestions:
+            dispatcher.utter_message(response="utter_faq_declined")
+        if not suggestions:
             return "declined"
-        if suggestions:
-            buttons = [{"title": s.get("question") or str(s["faq_id"]),
-                        "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
-            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
-            return "suggested"
-        dispatcher.utter_message(response="utter_faq_declined")
-        return "declined"
+        # The closest entries are offered even after a fixed reply: when NLU misread a question, the
+        # visitor is one click from its answer.
+        buttons = [{"title": s.get("question") or str(s["faq_id"]),
+                    "payload": choose_payload(int(s["faq_id"]))} for s in suggestions[:3]]
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        return "suggested"
 
     @staticmethod
     def confidential(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> List[Dict[Text, Any]]:

@@ -47,7 +47,8 @@ TOPIC_BY_INTENT: Dict[str, str] = {
 
 # Intents whose fixed reply is given only when the knowledge base has no confident answer: the message
 # is asked first (a question about the assistant itself, a keyword query NLU took for "no", an address
-# question taken for a wish to talk to a person), and the fixed reply stands in for the decline.
+# question taken for a wish to talk to a person), and the fixed reply stands in for the decline; the
+# entries the service found closest are still offered after it, one click away.
 FIXED_REPLY_WHEN_UNANSWERED: Dict[str, str] = {
     "out_of_scope": "utter_out_of_scope",
     "ask_human": "utter_human_contact",

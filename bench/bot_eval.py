@@ -8,8 +8,13 @@ guessed from the text. Per set and language:
 - answered or resolved in one click: that, or an expected entry among the offered buttons;
 - out-of-scope not answered: out-of-scope questions (and junk) that got no answer ("partial" — what
   ThamTob knows about a near-scope question, said as such — counts as not answered);
-- wrong answers: answers with an entry that is not expected, over ALL questions of the set.
+- wrong answers: answers with an entry that is not expected, and answers from a document to an
+  out-of-scope question, over ALL questions of the set;
+- answered from a document: in-scope questions a passage answered instead (neither counted right nor
+  wrong: the set names entries only), apart.
 A reply with no such part (a greeting, the complaint intake) is "handled by the bot": not an answer.
+`--without-documents` starts faq_service with no documents (an empty THAMTOB_DOCUMENTS_PATH), to see
+what the sample documents change.
 
     PYTHONPATH=. .venv/bin/python -m bench.bot_eval --out docs/results/bot-eval-tuning.json
     PYTHONPATH=. .venv/bin/python -m bench.bot_eval --set visitor_sealed.yml   # once, at the end
@@ -33,14 +38,17 @@ import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import create_engine, text
 
 from tests.support.stack import BotStack
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 # Tuning sets by default; sealed sets are asked for by name, once, with the final settings.
-TUNING_SETS = ("visitor_tune.yml", "report_fresh.yml")
+TUNING_SETS = ("visitor_tune.yml", "report_fresh.yml", "visitor_tune_2.yml")
 CHOICE = re.compile(r'^/ask_question\{"faq_id":\s*(\d+)\}$')
 CONCURRENCY = 4
+DOCUMENT = "answered_from_document"
+ANSWERS = ("answered", DOCUMENT)
 console = Console()
 
 
@@ -86,7 +94,10 @@ def read_bot_reply(messages: list[dict], key_of: dict[int, str]) -> Reply:
     if not parts:
         return Reply("handled_by_bot", None, offered, said)
     last = parts[-1]
-    return Reply(str(last.get("outcome")), last.get("key"), offered, said)
+    outcome, key = str(last.get("outcome")), last.get("key")
+    if outcome == "answered" and key is None:  # the bot marks an answer from a document so (docs/api.md)
+        outcome = DOCUMENT
+    return Reply(outcome, key, offered, said)
 
 
 def read_ask_reply(body: dict) -> Reply:
@@ -106,18 +117,22 @@ def scores(items: list[Item], replies: list[Reply]) -> dict:
     def share(hits: int, n: int) -> float | None:
         return round(hits / n, 4) if n else None
 
-    wrong = sum(1 for i, r in pairs if r.outcome == "answered" and r.key not in i.expected)
+    wrong = sum(1 for i, r in pairs if (r.outcome == "answered" and r.key not in i.expected)
+                or (r.outcome == DOCUMENT and not i.expected))
     return {
         "n": len(pairs), "n_in_scope": len(inside), "n_out_of_scope": len(outside),
         "answered_correctly": share(sum(right(i, r) for i, r in inside), len(inside)),
         "answered_or_one_click": share(sum(right(i, r) or (r.outcome != "answered" and bool(
             set(r.offered) & set(i.expected))) for i, r in inside), len(inside)),
-        "oos_not_answered": share(sum(r.outcome != "answered" for _, r in outside), len(outside)),
-        "near_scope_not_answered": share(sum(r.outcome != "answered" for i, r in outside
+        "oos_not_answered": share(sum(r.outcome not in ANSWERS for _, r in outside), len(outside)),
+        "near_scope_not_answered": share(sum(r.outcome not in ANSWERS for i, r in outside
                                              if i.kind == "near_scope"),
                                          sum(1 for i, _ in outside if i.kind == "near_scope")),
         "wrong_answer_rate": share(wrong, len(pairs)),
+        "wrong_answers": wrong,
         "partial": sum(1 for _, r in pairs if r.outcome == "partial"),
+        "from_document_in_scope": sum(1 for _, r in inside if r.outcome == DOCUMENT),
+        "from_document_out_of_scope": sum(1 for _, r in outside if r.outcome == DOCUMENT),
     }
 
 
@@ -167,15 +182,26 @@ def report(name: str, items: list[Item], bot: list[Reply], ask: list[Reply]) -> 
             out[path][lang] = scores([items[k] for k in sel], [replies[k] for k in sel])
     table = Table(title=f"{name} ({len(items)} questions)")
     for col in ("path", "lang", "answered correctly", "answered or 1 click", "out-of-scope not answered",
-                "wrong answers", "partial"):
+                "wrong answers", "partial", "from a document (in / out of scope)"):
         table.add_column(col)
     for path in ("bot", "ask"):
         for lang in ("th", "en", "all"):
             s = out[path][lang]
             table.add_row(path, lang, str(s["answered_correctly"]), str(s["answered_or_one_click"]),
-                          str(s["oos_not_answered"]), str(s["wrong_answer_rate"]), str(s["partial"]))
+                          str(s["oos_not_answered"]), str(s["wrong_answer_rate"]), str(s["partial"]),
+                          f'{s["from_document_in_scope"]} / {s["from_document_out_of_scope"]}')
     console.print(table)
     return out
+
+
+def count_documents(db_url: str) -> int:
+    """How many documents the started faq_service holds (read from its database)."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM document")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def details(items: list[Item], bot: list[Reply], ask: list[Reply]) -> list[dict]:
@@ -186,12 +212,22 @@ def details(items: list[Item], bot: list[Reply], ask: list[Reply]) -> list[dict]
 
 def main(sets: list[str] = typer.Option(list(TUNING_SETS), "--set", help="file names in bench/heldout"),
          out: Path = typer.Option(None, help="also write the result as JSON here"),
-         per_question: Path = typer.Option(None, help="tuning sets only: write each question's replies here")) -> None:
+         per_question: Path = typer.Option(None, help="tuning sets only: write each question's replies here"),
+         without_documents: bool = typer.Option(False, "--without-documents",
+                                                help="faq_service with no documents (none imported at start-up)"),
+         ) -> None:
     loaded = {name: load_set(name) for name in sets}
     with tempfile.TemporaryDirectory() as tmp:
-        stack = BotStack(Path(tmp), rasa_env={"WEBHOOK_RATE_SENDER": "off", "WEBHOOK_RATE_IP": "off"})
+        faq_env = {}
+        if without_documents:  # start-up imports the sample documents from this folder: an empty one
+            (Path(tmp) / "no-documents").mkdir()
+            faq_env["THAMTOB_DOCUMENTS_PATH"] = str(Path(tmp) / "no-documents")
+        stack = BotStack(Path(tmp), rasa_env={"WEBHOOK_RATE_SENDER": "off", "WEBHOOK_RATE_IP": "off"},
+                         faq_env=faq_env)
         try:
             stack.start_all()
+            documents = count_documents(stack.db_url)
+            assert (documents == 0) == without_documents, f"{documents} documents loaded"
             results = {}
             for name, items in loaded.items():
                 bot, ask, bot_s, ask_s = asyncio.run(ask_all(stack, items))
@@ -203,7 +239,7 @@ def main(sets: list[str] = typer.Option(list(TUNING_SETS), "--set", help="file n
                         json.dumps(details(items, bot, ask), indent=1, ensure_ascii=False), encoding="utf-8")
         finally:
             stack.stop_all()
-    doc = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sets": results}
+    doc = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "documents": documents, "sets": results}
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,16 +1,23 @@
-"""Tune when a document passage answers (THAMTOB_DOCUMENT_THRESHOLD and THAMTOB_DOCUMENT_MARGIN).
+"""Tune when a document passage answers (THAMTOB_DOCUMENT_THRESHOLD and THAMTOB_DOCUMENT_MARGIN), and
+report a held-out set of document questions under the current settings.
 
     .venv/bin/python -m bench.documents_eval
+    PYTHONPATH=. .venv/bin/python -m bench.documents_eval --heldout FILE [--bot] [--out FILE]
 
 The knowledge base and the sample documents are loaded as the service loads them (a temporary SQLite
 database) and searched with the service's own index and rule. bench/documents/tune.yml asks about the
 documents (a question marked `entry` is one the knowledge base answers too: the entry should keep it);
 bench/heldout/visitor_tune.yml and report_fresh.yml check that documents do not take questions the
 entries answer, nor answer out-of-scope ones.
+
+`--heldout FILE` instead asks a held-out set (bench/documents_heldout.py says its format and
+measures) of a real faq_service with the sample documents loaded, through /api/v1/ask (and with
+`--bot` through the bot too), and prints its figures, Thai and English apart.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import tempfile
 from pathlib import Path
 
@@ -38,8 +45,37 @@ def _rows(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
+def report_heldout(path: Path, through_bot: bool, show: bool, out: Path | None) -> None:
+    from bench import documents_heldout
+
+    result = documents_heldout.run(path, through_bot, details=show)
+    for name, figures in result["paths"].items():
+        table = Table("lang", "questions (in / out of scope)", "answered correctly", "from the right document",
+                      "wrong answers", "out-of-scope not answered", "answered from a document",
+                      title=f"{result['set']} through {'the bot' if name == 'bot' else '/api/v1/ask'}")
+        for lang, f in figures.items():
+            table.add_row(lang, f"{f['n_in_scope']} / {f['n_out_of_scope']}", str(f["answered_correctly"]),
+                          f"{f['answered_from_right_document']} (of {f['n_with_document']})",
+                          f"{f['wrong_answer_rate']} ({f['wrong_answers']})", str(f["oos_not_answered"]),
+                          str(f["answered_from_a_document"]))
+        console.print(table)
+    if show:
+        for row in result["questions"]:
+            console.print(json.dumps(row, ensure_ascii=False), soft_wrap=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def main(thresholds: str = "0.40,0.45,0.50,0.55,0.60,0.65,0.70", margins: str = "0,0.05,0.1,0.2,1",
-         show: bool = typer.Option(False, help="each document question's scores and the passage's section")) -> None:
+         show: bool = typer.Option(False, help="each document question's scores and the passage's section "
+                                               "(with --heldout: each question's answers, by id)"),
+         heldout: Path = typer.Option(None, help="a held-out document question set to report (no tuning)"),
+         bot: bool = typer.Option(False, help="with --heldout: through the bot as well (needs `make train`)"),
+         out: Path = typer.Option(None, help="with --heldout: also write the figures as JSON here")) -> None:
+    if heldout is not None:
+        report_heldout(heldout, bot, show, out)
+        return
     settings = get_settings()
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'documents.db'}")

@@ -4,8 +4,8 @@ question takes to encode and rank.
 
     PYTHONPATH=. .venv/bin/python -m bench.typo_eval --out docs/results/typo-eval.json
 
-Only tuning data: visitor_tune.yml, report_fresh.yml and the odd ids of in_scope.yml/out_of_scope.yml
-(bench/heldout_eval.py load_items(sealed=False), split "tune"). The typo copy is made by
+Only tuning data: visitor_tune.yml, report_fresh.yml, visitor_tune_2.yml and the odd ids of
+in_scope.yml/out_of_scope.yml (bench/heldout_eval.py load_items(sealed=False), split "tune"). The typo copy is made by
 bench/typos.misspell with a fixed seed, from every tuning question, so nothing is hand-picked.
 """
 from __future__ import annotations
@@ -52,6 +52,8 @@ def evaluate(items: list[Item], knowledge, keys, settings: Settings, check_answe
     n, m = max(counts["in_scope"], 1), max(counts["oos"], 1)
     return {"answered_correctly": round(counts["right"] / n, 4), "top1": round(counts["top1"] / n, 4),
             "wrong_answer_rate": round(counts["wrong"] / n, 4),
+            # as the bot evaluation counts it: any answer with an entry not listed, over all questions
+            "wrong_answers_over_all": round((counts["wrong"] + counts["oos_answered"]) / max(n + m, 1), 4),
             "oos_not_answered": round(1 - counts["oos_answered"] / m, 4),
             "partial_replies": counts["partial"], "n_in_scope": counts["in_scope"], "n_oos": counts["oos"]}
 
@@ -85,8 +87,8 @@ def main(seed: int = typer.Option(20261204, help="the typo generator's seed"),
     settings = Settings()
     timed = tune[::max(1, len(tune) // latency_items)][:latency_items]
     parts = {name: [i for i in tune if i.id.startswith(prefix)] for name, prefix in
-             (("visitor_tune", "vt-"), ("report_fresh", "rf-"))}
-    parts["odd_ids"] = [i for i in tune if not i.id.startswith(("vt-", "rf-"))]
+             (("visitor_tune", "vt-"), ("report_fresh", "rf-"), ("visitor_tune_2", "vt2-"))}
+    parts["odd_ids"] = [i for i in tune if not i.id.startswith(("vt-", "rf-", "vt2-"))]
     result: dict = {"seed": seed, "encoder": encoder, "char_weights": {}}
     with tempfile.TemporaryDirectory() as tmp:
         knowledge, keys = build_knowledge(Path(tmp), encoder)

@@ -6,9 +6,11 @@ cache and fusion weights — the path a document answer takes in /api/v1/ask.
 
 A question is answered right at rank 1 when the best passage is its paragraph, lies inside it (a long
 paragraph cut between sentences) or contains it (short paragraphs joined). Asked: the questions of the
-report split (odd articles), in Thai and in English, against the same Thai passages.
+report split (odd articles), in Thai and in English, against the same Thai passages; `--split tune` asks
+the even articles' questions instead, for choosing settings (the report split is then asked once with
+what was chosen).
 
-    PYTHONPATH=. .venv/bin/python -m bench.xquad_documents [--limit N] [--out FILE]
+    PYTHONPATH=. .venv/bin/python -m bench.xquad_documents [--split tune|report] [--limit N] [--out FILE]
 """
 from __future__ import annotations
 
@@ -85,13 +87,19 @@ def evaluate(index: PassageIndex, encoders, questions: list[str], langs: list[st
     return {"questions": len(questions), "r_at_1": round(right / len(questions), 3) if questions else None}
 
 
-def main(limit: int = typer.Option(0, help="ask only the first N report-split questions (0 = all)"),
+SPLITS = {"report": "report (odd articles)", "tune": "tune (even articles)"}
+
+
+def main(split: str = typer.Option("report", help="report (odd articles) or tune (even articles)"),
+         limit: int = typer.Option(0, help="ask only the first N questions of the split (0 = all)"),
          out: Path = typer.Option(None, help="write the results as JSON here")) -> None:
+    if split not in SPLITS:
+        raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
     started = time.time()
     paragraphs, questions = load()
     paragraph_of = {p.key: normalize(p.context_th) for p in paragraphs}
-    report = [q for q in questions if q.split == "report"]
-    asked = report[:limit] if limit else report
+    chosen = [q for q in questions if q.split == split]
+    asked = chosen[:limit] if limit else chosen
     settings = get_settings()
     encoders = load_encoders(settings.encoder)
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +111,7 @@ def main(limit: int = typer.Option(0, help="ask only the first N report-split qu
                       paragraph_of)
         search_s = time.perf_counter() - t0
     result = {**machine.info(started), "encoder": settings.encoder, "passage_windows": settings.passage_windows,
-              "split": "report (odd articles)", "report_questions": len(report), **built,
+              "split": SPLITS[split], "split_questions": len(chosen), **built,
               "ask_s": round(search_s, 1), "th_to_th": th, "en_to_th": en}
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if out:

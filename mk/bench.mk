@@ -57,7 +57,8 @@ bench-edit: setup-faq
 	$(BENCH_PY) -m bench.edit_latency --out $(BENCH_OUT)/edit-latency.json
 
 # XQuAD-th imported as documents (one per article) and searched by the passage index: passage R@1 on
-# the report split, Thai and English questions.
+# the report split, Thai and English questions (`python -m bench.xquad_documents --split tune`: the tuning
+# articles, on which passage settings are chosen).
 bench-docs-quality: setup-faq
 	@mkdir -p $(BENCH_OUT)
 	@uptime

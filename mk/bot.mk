@@ -6,7 +6,7 @@ BOT_DATA := data/nlu data/rules.yml data/stories.yml
 BOT_FILES := --domain bot/domain.yml --config bot/config.yml
 BOT_MODEL_DIR := var/models
 BOT_MODEL := $(BOT_MODEL_DIR)/thamtob.tar.gz
-BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories.yml bot/config.yml bot/domain.yml $(wildcard bot/components/*.py) bot/language.py bot/complaint_cues.yml bot/confidential.py)
+BOT_TRAIN_INPUTS = $(sort $(wildcard data/nlu/*.yml) data/rules.yml data/stories.yml bot/config.yml bot/domain.yml $(wildcard bot/components/*.py) bot/language.py bot/complaint_cues.yml bot/small_talk.yml bot/confidential.py)
 BOT_RESULTS := var/bot-results
 NLU_MIN_F1 ?= 0.90
 # Warnings `rasa data validate` always gives for responses that only custom actions send.

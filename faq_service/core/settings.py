@@ -101,13 +101,16 @@ class Settings(BaseSettings):
     # An entry's score: its best text's blended with the mean of its next texts' (FusionWeights).
     runner_up_share: float = Field(0.5, alias="THAMTOB_RUNNER_UP_SHARE")
     runner_ups: int = Field(4, alias="THAMTOB_RUNNER_UPS")
+    # The same for a document passage, whose texts are the passage and its windows (FusionWeights);
+    # chosen on XQuAD's tuning articles imported as documents (bench/xquad_documents.py --split tune).
+    passage_runner_up_share: float = Field(0.0, alias="THAMTOB_PASSAGE_RUNNER_UP_SHARE")
     # The entry classifier's share in ordering the entries (retrieval/classifier.py; 0: off).
     classifier_weight: float = Field(0.15, alias="THAMTOB_CLASSIFIER_WEIGHT")
     classifier_c: float = Field(10.0, alias="THAMTOB_CLASSIFIER_C")
     # The character-trigram BM25's share in the lexical score, for misspellings (FusionWeights; 0: off).
     char_ngram_weight: float = Field(0.0, alias="THAMTOB_CHAR_NGRAM_WEIGHT")
     # A question asking for a number (how many, which floor, phone number) is not answered by an entry
-    # whose answer holds none (retrieval/answer_type.py).
+    # whose answer holds none (retrieval/details.py).
     answer_type_check: bool = Field(True, alias="THAMTOB_ANSWER_TYPE_CHECK")
 
     # How often a process checks the database for edits made by another process.

@@ -100,7 +100,10 @@ def build(blocks: list[Block]) -> list[PassageDraft]:
             flush()
             emit(TABLE_ROW, text, where)
             continue
-        if where != place or (pending and len(" ".join(pending)) >= MIN_CHARS):
+        joined = len(" ".join(pending))
+        # Short paragraphs are joined, but never into text that would have to be cut again: the cut
+        # would leave one passage holding the end of one paragraph and the start of the next.
+        if where != place or (pending and (joined >= MIN_CHARS or joined + 1 + len(text) > MAX_CHARS)):
             flush()
         if not pending:
             pending_kind = LIST

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from faq_service.core.db import is_row_id, utcnow
@@ -108,8 +108,10 @@ def store(session: Session, source_name: str, data: bytes, media_type: str, read
     document.imported_by = author[:120]
     document.imported_at = utcnow()
     session.flush()
-    session.add_all(Passage(document_id=document.id, ordinal=i, kind=p.kind, text=p.text, section=p.section,
-                            page=p.page, lang=p.lang) for i, p in enumerate(reading.passages, 1))
+    if reading.passages:  # one multi-row INSERT, not one ORM object per passage
+        session.execute(insert(Passage), [
+            {"document_id": document.id, "ordinal": i, "kind": p.kind, "text": p.text, "section": p.section,
+             "page": p.page, "lang": p.lang} for i, p in enumerate(reading.passages, 1)])
     _touch(session, document)
     return ImportResult(action, document.id, document.title, len(reading.passages))
 

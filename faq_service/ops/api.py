@@ -29,6 +29,13 @@ def upload_limits(settings) -> dict[str, int]:
             "/console/documents": settings.document_max_bytes + 1024 * 1024}
 
 
+def _passage_stats(app: FastAPI) -> dict | None:
+    """The passage index's figures, once the app's state (made at start-up) has one."""
+    state = getattr(app.state, "thamtob", None)
+    passages = getattr(getattr(state, "knowledge", None), "passages", None)
+    return passages.stats() if passages is not None else None
+
+
 def install(app: FastAPI, settings) -> None:
     logs.configure(settings.log_format)
     metrics = Metrics() if settings.metrics_enabled else None
@@ -41,6 +48,8 @@ def install(app: FastAPI, settings) -> None:
     contract.install(app)
 
     if metrics is not None:
+        metrics.watch_passages(lambda: _passage_stats(app))
+
         @app.get("/metrics", include_in_schema=False)
         def prometheus_metrics() -> Response:
             return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

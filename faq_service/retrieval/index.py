@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -64,6 +64,10 @@ class FusionWeights:
     # one asked for than an entry with one text that happens to share its words. 0: the best alone.
     runner_up_share: float = 0.0
     runner_ups: int = 4
+    # The runner-up share a document passage is scored with (for_passages). A passage's texts are
+    # the passage and its windows, each about another part of it: a question about one clause meets
+    # one window, and blending in the others only lowers long passages against short ones.
+    passage_runner_up_share: float = 0.0
     # The entry classifier's share in the order of the entries (retrieval/classifier.py); the score
     # (the confidence) stays the fused similarity. 0: no classifier. classifier_c: its regularisation.
     classifier_weight: float = 0.0
@@ -79,7 +83,12 @@ class FusionWeights:
         return cls({"th": settings.dense_weight_th, "en": settings.dense_weight_en}, dict(settings.calibration),
                    passage_windows=settings.passage_windows, runner_up_share=settings.runner_up_share,
                    runner_ups=settings.runner_ups, classifier_weight=settings.classifier_weight,
-                   classifier_c=settings.classifier_c, char_weight=settings.char_ngram_weight)
+                   classifier_c=settings.classifier_c, char_weight=settings.char_ngram_weight,
+                   passage_runner_up_share=settings.passage_runner_up_share)
+
+    def for_passages(self) -> "FusionWeights":
+        """These weights as document passages are scored with them (retrieval/passages.py)."""
+        return replace(self, runner_up_share=self.passage_runner_up_share)
 
     def dense(self, encoder: str, cos: np.ndarray) -> np.ndarray:
         floor, ceiling = self.calibration.get(encoder, (0.0, 1.0))
@@ -139,21 +148,20 @@ class _Snapshot:
     lexical: LexicalIndex
     docs: dict[int, EntryDoc]
     tokens: tuple[list[str], ...]
-    grams: tuple[list[str], ...]
     entry_ids: tuple[int, ...]
     starts: np.ndarray                # len(entry_ids) + 1 offsets into units
     padded: np.ndarray                # entries × most texts: entry j's text rows, then len(units) (none)
-    # BM25 over each text's character trigrams, built at its first use (only when the weights give the
-    # trigrams a share: an edit need not wait for an index nobody reads).
+    # BM25 over each text's character trigrams, made and built at their first use (only when the
+    # weights give the trigrams a share: an edit or an import need not wait for an index nobody reads).
     _chars: list = field(default_factory=list)
 
     def chars(self) -> LexicalIndex:
         if not self._chars:
-            self._chars.append(LexicalIndex(list(self.grams)))
+            self._chars.append(LexicalIndex([char_ngrams(u.text) for u in self.units]))
         return self._chars[0]
 
     @classmethod
-    def build(cls, units, vectors, tokens, grams, docs) -> "_Snapshot":
+    def build(cls, units, vectors, tokens, docs) -> "_Snapshot":
         entry_ids = tuple(dict.fromkeys(u.faq_id for u in units))
         position = {faq_id: j for j, faq_id in enumerate(entry_ids)}
         owners = np.array([position[u.faq_id] for u in units], dtype=np.int64)
@@ -163,14 +171,13 @@ class _Snapshot:
         units = [units[i] for i in order]
         vectors = [matrix[order] if len(matrix) else matrix for matrix in vectors]
         tokens = [tokens[i] for i in order]
-        grams = [grams[i] for i in order]
         starts = np.searchsorted(owners[order], np.arange(len(entry_ids) + 1))
         sizes = np.diff(starts)
         width = int(sizes.max()) if len(sizes) else 0
         padded = np.full((len(entry_ids), width), len(units), dtype=np.int64)
         for j, (start, size) in enumerate(zip(starts[:-1], sizes)):
             padded[j, :size] = np.arange(start, start + size)
-        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens), tuple(grams),
+        return cls(tuple(units), tuple(vectors), LexicalIndex(list(tokens)), docs, tuple(tokens),
                    entry_ids, starts, padded)
 
     def best_per_entry(self, values: np.ndarray) -> np.ndarray:
@@ -203,8 +210,11 @@ class RetrievalIndex:
         self.encoders = encoders
         self.weights = weights or FusionWeights()
         self._write_lock = threading.Lock()
+        # Texts handed to the encoders by upserts since this index was made (the embedding cache answers
+        # those it has): what an update cost, and proof that unchanged entries were not encoded again.
+        self.texts_encoded = 0
         empty = tuple(np.zeros((0, 1), np.float32) for _ in encoders)
-        self._snap = _Snapshot.build((), empty, (), (), {})
+        self._snap = _Snapshot.build((), empty, (), {})
 
     def __len__(self) -> int:
         return len(self._snap.docs)
@@ -218,6 +228,7 @@ class RetrievalIndex:
             changed = {d.faq_id for d in docs} | set(remove_ids)
             keep = [i for i, u in enumerate(old.units) if u.faq_id not in changed]
             new_units = [u for d in docs for u in units_of(d, self.weights.passage_windows)]
+            self.texts_encoded += len(new_units)
             vectors = []
             for encoder, old_vecs in zip(self.encoders, old.vectors):
                 new_vecs = _encode_units(encoder, new_units)
@@ -225,10 +236,9 @@ class RetrievalIndex:
                 vectors.append(np.vstack(parts) if parts else np.zeros((0, 1), np.float32))
             units = tuple(old.units[i] for i in keep) + tuple(new_units)
             tokens = [old.tokens[i] for i in keep] + [tokenize(u.text) for u in new_units]
-            grams = [old.grams[i] for i in keep] + [char_ngrams(u.text) for u in new_units]
             doc_map = {k: v for k, v in old.docs.items() if k not in changed}
             doc_map.update({d.faq_id: d for d in docs})
-            self._snap = _Snapshot.build(units, vectors, tokens, grams, doc_map)
+            self._snap = _Snapshot.build(units, vectors, tokens, doc_map)
 
     def training_rows(self) -> tuple[list[np.ndarray], np.ndarray]:
         """Every indexed text's vectors (one matrix per encoder) and the id of the entry it belongs to."""

@@ -12,6 +12,7 @@ more than the document margin; a passage answers only above its own threshold an
 when it is ahead of the closest decline example by the decline margin."""
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -23,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from faq_service.core.db import Database
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import EntryDoc, Hit, RetrievalIndex, encode_ahead
+from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex, encode_ahead
 from faq_service.retrieval.text import tokenize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,31 @@ class PassageIndex:
         self.db = db
         self.source = source
         self.index = index
+        self.weights = index.weights
         self._today = today
         self._passages: dict[int, PassageDoc] = {}
         self._seen: tuple[int, date] | None = None
         self._lock = threading.Lock()
+        self.indexed = 0   # passages (re)indexed since the start: new, or changed in text or citation
+        self.dropped = 0   # passages taken out: unpublished, deleted, replaced or expired
 
     def __len__(self) -> int:
         return len(self._passages)
+
+    def stats(self) -> dict:
+        """What the index holds and what keeping it current has cost so far (served at /metrics)."""
+        return {"passages": len(self._passages), "indexed": self.indexed, "dropped": self.dropped,
+                "texts_encoded": self.index.texts_encoded,
+                "documents_version": self._seen[0] if self._seen else None}
+
+    @property
+    def weights(self) -> FusionWeights:
+        return self.index.weights
+
+    @weights.setter
+    def weights(self, weights: FusionWeights) -> None:
+        """The entries' weights, as passages are scored with them (FusionWeights.for_passages)."""
+        self.index.weights = weights.for_passages()
 
     def sync(self) -> int:
         """Reload when the counter or the day moved; returns how many passages were added or dropped."""
@@ -88,6 +108,10 @@ class PassageIndex:
             gone = set(old) - set(current)
             if changed or gone:
                 self.index.upsert([as_entry(p.passage_id, p.lang, p.text) for p in changed], gone)
+                self.indexed += len(changed)
+                self.dropped += len(gone)
+                log.info("passages: %d indexed, %d dropped (documents version %d, %d passages)",
+                         len(changed), len(gone), version, len(current))
             self._passages = current
             self._seen = (version, on)
             return len(changed) + len(gone)

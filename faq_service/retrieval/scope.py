@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,10 +15,14 @@ import yaml
 
 from faq_service.core.text import normalize
 
+BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543  # Buddhist Era = Common Era + 543
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ERA_BE = r"(?:พ\.?\s?ศ\.?|b\.?\s?e\.?)"
 _ERA_CE = r"(?:ค\.?\s?ศ\.?|a\.?\s?d\.?|c\.?\s?e\.?)"
+# A Thai month, full or abbreviated, before a year: "มิ.ย. 63", "มิถุนายน 2563".
+_THAI_MONTH = (r"มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+               r"|ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
 _FISCAL = r"(?:ปีงบ(?:ประมาณ)?|fiscal\s+year|fiscal|f\.?y\.?)"
 # A number written right after it is a count or an amount, not a year ("2000 delegates").
 _UNIT = (r"(?!\s*(?:people|persons?|participants?|delegates?|attendees?|visitors?|guests?|baht|thb|usd|"
@@ -26,8 +32,21 @@ _YEAR = re.compile(
     rf"|(?P<be>{_ERA_BE})\s*(?P<be_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|(?P<ce>{_ERA_CE})\s*(?P<ce_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|ปี\s*(?P<thai_y>\d{{4}}|\d{{2}})(?!\d){_UNIT}"
+    rf"|(?:{_THAI_MONTH})\s*(?P<month_y>\d{{4}}|\d{{2}})(?!\d)"
     rf"|(?<![\d.,:/+])(?P<bare>(?:19[5-9]\d|20\d\d|2[45]\d\d|2600))(?![\d.,]\d){_UNIT}",
     re.IGNORECASE)
+
+
+# Years named relative to today: each pattern with the offset from the current year, and whether it
+# names a fiscal year (Thailand's runs from 1 October). Matched on the lower-cased, normalised question.
+_RELATIVE = tuple((re.compile(pattern), offset, fiscal) for pattern, offset, fiscal in (
+    (r"(?:next|coming|upcoming)\s+fiscal\s+year|ปีงบ(?:ประมาณ)?\s*หน้า", 1, True),
+    (r"(?:last|previous|past)\s+fiscal\s+year|ปีงบ(?:ประมาณ)?\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)", -1, True),
+    (r"(?:this|current)\s+fiscal\s+year|ปีงบ(?:ประมาณ)?\s*(?:นี้|ปัจจุบัน)", 0, True),
+    (r"\b(?:next|coming|upcoming)\s+year\b|ปี\s*หน้า", 1, False),
+    (r"\b(?:last|previous)\s+year\b|ปี\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)", -1, False),
+    (r"\b(?:this|current)\s+year\b|ปี\s*(?:นี้|ปัจจุบัน)", 0, False),
+))
 
 
 @dataclass(frozen=True)
@@ -48,8 +67,13 @@ def _to_be(number: str, era: str | None) -> int:
     return value + BE_OFFSET if era == "ce" and value < 2300 else value
 
 
-def years_in(text: str) -> list[AskedYear]:
-    """The years a question names, in the order written, each once, as Buddhist Era years."""
+def _current_year_be(today: date, fiscal: bool) -> int:
+    return today.year + BE_OFFSET + (1 if fiscal and today.month >= 10 else 0)
+
+
+def years_in(text: str, today: date | None = None) -> list[AskedYear]:
+    """The years a question names, in the order written, each once, as Buddhist Era years; "next
+    year", "ปีงบที่แล้ว" and the like count from `today` (default: today in Bangkok)."""
     text = normalize(text).translate(_THAI_DIGITS)
     out: dict[int, AskedYear] = {}
     for m in _YEAR.finditer(text):
@@ -63,6 +87,9 @@ def years_in(text: str) -> list[AskedYear]:
             asked = AskedYear(_to_be(m.group("be_y"), "be"), False, m.group(0))
         elif m.group("ce_y"):
             asked = AskedYear(_to_be(m.group("ce_y"), "ce"), False, m.group(0))
+        elif m.group("month_y"):
+            number = m.group("month_y")
+            asked = AskedYear(_to_be(number, "be" if len(number) == 2 else None), False, m.group(0))
         elif m.group("thai_y"):
             number = m.group("thai_y")
             asked = AskedYear(_to_be(number, "be" if len(number) == 2 else None), False, m.group(0))
@@ -70,6 +97,15 @@ def years_in(text: str) -> list[AskedYear]:
             asked = AskedYear(_to_be(m.group("bare"), None), False, m.group(0))
         if asked.year not in out or asked.fiscal:
             out[asked.year] = asked
+    lowered = text.lower()
+    for pattern, offset, fiscal in _RELATIVE:
+        m = pattern.search(lowered)
+        if m:
+            today = today or datetime.now(BANGKOK).date()
+            year = _current_year_be(today, fiscal) + offset
+            if year not in out:
+                out[year] = AskedYear(year, fiscal, m.group(0))
+            lowered = lowered.replace(m.group(0), " ")  # "ปีงบหน้า" is not also "ปีหน้า"
     return list(out.values())
 
 
@@ -115,6 +151,22 @@ class ScopeGap:
     scope: dict = field(default_factory=dict)                 # the entry's scope
 
 
+def implied_scope(texts: list[str], scope: dict | None) -> dict:
+    """An entry's scope as its own texts (questions, alternates, answers) imply it, over what staff
+    stated, so that every entry is checked and not only those with a scope: an entry is about its
+    scope's organisation (TCEB unless stated) and about every organisation its texts name (a tax entry
+    that names the Revenue Department answers about it); an entry whose scope states no years is about
+    the years its texts name, when they name any (an entry that names none holds for every year)."""
+    implied = dict(scope or {})
+    joined = " ".join(texts)
+    implied["mentions"] = sorted(organisations_in(joined))
+    if not implied.get("fiscal_years") and not implied.get("years"):
+        years = sorted({y.year for y in years_in(joined)})
+        if years:
+            implied["years"] = years
+    return implied
+
+
 def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
     """None when the question asks for nothing outside the entry's scope (or the entry has none)."""
     if not scope:
@@ -122,10 +174,21 @@ def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
     known = set(scope.get("fiscal_years") or ()) | set(scope.get("years") or ())
     years = [y for y in years_in(question) if known and y.year not in known]
     own = organisation_of(scope.get("organisation"))
+    held = {own, *scope.get("mentions", ())}
     named = organisations_in(question)
     # Another organisation counts only when the entry's own is not named too ("I'm from X, how do I
     # reach TCEB?" asks about TCEB).
-    others = [written for group, written in named.items() if group != own] if own not in named else []
+    others = [written for group, written in named.items() if group not in held] if own not in named else []
     if not years and not others:
         return None
     return ScopeGap(years, others, scope)
+
+
+def asks_past_record(question: str, scope: dict, today: date | None = None) -> bool:
+    """An entry that names no year states how things are (a process, a programme, a channel); a
+    question naming a past year asks what happened then — a record such an entry does not hold. A year
+    to come, or this one, is planning, which it does answer."""
+    if scope.get("fiscal_years") or scope.get("years"):
+        return False  # scope_gap compares the years
+    today = today or datetime.now(BANGKOK).date()
+    return any(y.year < _current_year_be(today, y.fiscal) for y in years_in(question, today))

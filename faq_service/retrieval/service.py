@@ -17,8 +17,8 @@ from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
-from faq_service.retrieval.answer_type import number_missing
-from faq_service.retrieval.scope import ScopeGap, scope_gap
+from faq_service.retrieval.details import missing_detail
+from faq_service.retrieval.scope import ScopeGap, asks_past_record, implied_scope, scope_gap
 from faq_service.retrieval.passages import PassageHit, PassageIndex, PassageSource, answer_from_document
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
@@ -46,8 +46,8 @@ class Ranking:
     hits: list[Hit]
     decline: float = 0.0
     gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
-    # The question asks for a number and the top entry's answer holds none (retrieval/answer_type.py).
-    number_missing: bool = False
+    # A kind of detail the question asks for that the top entry does not hold (retrieval/details.py).
+    missing_detail: str | None = None
     passage: PassageHit | None = None  # the best passage of an imported document (retrieval/passages.py)
 
 
@@ -57,9 +57,10 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
     "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
     organisation than the question names is partial: the reply says what is known instead. With
-    `check_answer_type`, a question asking for a number is not answered by an entry holding none."""
+    `check_answer_type`, a question asking for a kind of detail (a number, an e-mail address, a
+    social-media page…) is not answered by an entry holding none."""
     hits = ranking.hits
-    if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.number_missing):
+    if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.missing_detail):
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
             return Decision("partial", hits, gap=ranking.gap) if ranking.gap else Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
@@ -108,6 +109,7 @@ class KnowledgeIndex:
         self._refit_wanted = threading.Event()
         self._refitter: threading.Thread | None = None
         self.seen_seq = -1  # -1: nothing loaded yet
+        self._scopes: dict[tuple[int, int], dict] = {}  # (entry, version) → its implied scope
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
 
@@ -185,7 +187,7 @@ class KnowledgeIndex:
                  or weights.classifier_c != self.index.weights.classifier_c))
         self.index.weights = self.declines.weights = weights
         if self.passages is not None:
-            self.passages.index.weights = weights
+            self.passages.weights = weights
         if refit and self.seen_seq >= 0:
             with self._sync_lock:
                 self._fit_classifier()
@@ -205,11 +207,37 @@ class KnowledgeIndex:
                     else [None] * len(questions))
         out = []
         for question, h, d, p, limit in zip(questions, hits, declines, passages, limits):
+            if p is not None and not self._passage_holds(question, p):
+                p = None
             top = self.index.doc(h[0].faq_id) if h else None
+            scope = self._implied_scope(top) if top is not None else None
+            missing = missing_detail(question, top)
+            if missing is None and scope is not None and asks_past_record(question, scope):
+                missing = "past_record"
             out.append(Ranking(h[:limit], d[0].score if d else 0.0,
-                               gap=scope_gap(question, top.scope) if top is not None else None,
-                               number_missing=number_missing(question, top), passage=p))
+                               gap=scope_gap(question, scope) if scope is not None else None,
+                               missing_detail=missing, passage=p))
         return out
+
+    @staticmethod
+    def _passage_holds(question: str, hit: PassageHit) -> bool:
+        """The near-scope checks an entry gets, for a passage: as an entry whose question is its
+        document's title and section and whose answer is its text."""
+        passage = hit.passage
+        heading = " ".join(part for part in (passage.title, passage.section) if part)
+        doc = EntryDoc(-passage.passage_id, 0, {passage.lang: heading}, {}, {passage.lang: passage.text})
+        scope = implied_scope([heading, passage.text], None)
+        return not (missing_detail(question, doc) or asks_past_record(question, scope)
+                    or scope_gap(question, scope))
+
+    def _implied_scope(self, doc: EntryDoc) -> dict:
+        key = (doc.faq_id, doc.version)
+        scope = self._scopes.get(key)
+        if scope is None:
+            texts = [*doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts),
+                     *doc.answers.values()]
+            scope = self._scopes[key] = implied_scope(texts, doc.scope)
+        return scope
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:

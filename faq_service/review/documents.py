@@ -1,13 +1,14 @@
 """Questions answered from documents, for review: each is listed with the passage that answers it now,
 and one action turns that passage into a draft entry (the question, the passage as the answer in the
 passage's language, its citation as the source), so that a reviewed entry can take over the answer.
+The same action drafts an entry from any passage of a published document without a logged question
+(the document preview's button): the question is then the passage's heading, for the editor to reword.
 
 The question log keeps no passage id (a passage may be replaced on re-import), so the passage shown is
 the one retrieval finds for the question today; the promotion names that passage by id and is refused
 when it no longer answers (its document unpublished, expired or replaced)."""
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from faq_service.core.auth.audit import audit
 from faq_service.core.errors import ConflictError
-from faq_service.core.text import normalize
+from faq_service.core.text import detect_lang, normalize
 from faq_service.documents import service as documents
 from faq_service.faqs import editing as entry_service
+from faq_service.faqs.models import FaqEntry
 from faq_service.faqs.schemas import EntryIn
 from faq_service.questions.models import QuestionLog
 from faq_service.review.models import ReviewResolution
@@ -64,32 +66,51 @@ async def document_answers(state, since: datetime, until: datetime) -> list[dict
     return out
 
 
-def promote(session: Session, user, log_id: int, passage_id: int, public_url: str) -> dict:
-    """A draft entry from a passage: the logged question and the passage's text in the passage's
-    language, the passage's citation as the source URL. Every question of the log with the same text
-    counts as dealt with (action "promoted")."""
-    row = session.get(QuestionLog, log_id)
-    if row is None or row.outcome != OUTCOME:
-        raise LookupError(f"no question {log_id} answered from a document")
+def _free_key(session: Session, base: str) -> str:
+    """`base`, or `base-2`, `base-3`… when taken: one passage may answer several questions."""
+    taken = set(session.scalars(select(FaqEntry.key).where(FaqEntry.key.startswith(base))))
+    return next(k for k in (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2)) if k not in taken)
+
+
+def promote(session: Session, user, log_id: int | None, passage_id: int, public_url: str) -> dict:
+    """A draft entry from a passage: the logged question (without one, the passage's innermost heading,
+    else its document's title) and the passage's text in the passage's language, the passage's citation
+    as the source URL. With a logged question, every question of the log with the same text counts as
+    dealt with (action "promoted")."""
+    row = None
+    if log_id is not None:
+        row = session.get(QuestionLog, log_id)
+        if row is None or row.outcome != OUTCOME:
+            raise LookupError(f"no question {log_id} answered from a document")
     passage = documents.published_passage(session, passage_id)
     if passage is None:
-        raise ConflictError("the passage no longer answers (its document was replaced, unpublished or "
-                            "expired); list the questions again")
-    lang = passage.lang if passage.lang in ("th", "en") else row.lang
+        raise ConflictError("the passage no longer answers (its document was replaced, unpublished or expired)"
+                            + ("; list the questions again" if row is not None else ""))
+    lang = passage.lang if passage.lang in ("th", "en") else row.lang if row is not None else detect_lang(passage.text)
+    base = f"doc-{passage.document_id}-p{passage.passage_id}"
+    if row is not None:
+        question, key = row.question_text, f"{base}-q{log_id}"
+    else:
+        question, key = (passage.section or "").split(" › ")[-1].strip() or passage.title, _free_key(session, base)
     data = EntryIn.model_validate({
-        "key": f"doc-{passage.document_id}-p{passage.passage_id}-q{log_id}", "category": "general",
-        "needs_review": True, "source_url": urljoin(public_url.rstrip("/") + "/", passage.url),
-        lang: {"question": row.question_text[:1000], "answer": passage.text}})
+        "key": key, "category": "general", "needs_review": True,
+        "source_url": urljoin(public_url.rstrip("/") + "/", passage.url),
+        lang: {"question": question[:1000], "answer": passage.text}})
     entry = entry_service.create(session, user, data)
+    if row is not None:
+        _resolve_same_questions(session, user, row.question_text, entry.id)
+    audit(session, user, "review.promote_passage", str(log_id) if row is not None else f"passage-{passage_id}",
+          {"faq_id": entry.id, "key": entry.key, "passage_id": passage.passage_id,
+           "document_id": passage.document_id, "lang": lang})
+    return {"faq_id": entry.id, "key": entry.key, "lang": lang}
+
+
+def _resolve_same_questions(session: Session, user, question_text: str, faq_id: int) -> None:
     same = [i for i in session.scalars(select(QuestionLog.id).where(QuestionLog.outcome == OUTCOME,
-                                                                    QuestionLog.question_text == row.question_text))]
+                                                                    QuestionLog.question_text == question_text))]
     done = set(session.scalars(select(ReviewResolution.log_id).where(ReviewResolution.log_id.in_(same))))
     sig = signature(same)
     for i in same:
         if i not in done:
-            session.add(ReviewResolution(log_id=i, signature=sig, action="promoted", faq_id=entry.id,
+            session.add(ReviewResolution(log_id=i, signature=sig, action="promoted", faq_id=faq_id,
                                          by=user.username))
-    audit(session, user, "review.promote_passage", str(log_id),
-          {"faq_id": entry.id, "key": entry.key, "passage_id": passage.passage_id,
-           "document_id": passage.document_id, "lang": lang})
-    return {"faq_id": entry.id, "key": entry.key, "lang": lang}

@@ -60,8 +60,11 @@ async def draft_form(request: Request, signature: str, user: CurrentUser = Depen
 
 
 @pages.post("/document-answers/{log_id}/promote")
-async def promote_form(request: Request, log_id: int, user: CurrentUser = Depends(page_user("editor")),
+@pages.post("/passages/promote")
+async def promote_form(request: Request, log_id: int | None = None, user: CurrentUser = Depends(page_user("editor")),
                        state: AppState = Depends(app_state), run: SessionRunner = Depends(session_runner)):
+    """A draft entry from a passage, opened in the entry editor: for a question answered from it (the
+    review page), or for the passage alone (`/passages/promote`: the buttons of a document's preview)."""
     form = await request.form()
     try:
         passage_id = int(form.get("passage_id") or 0)

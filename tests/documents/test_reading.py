@@ -11,7 +11,7 @@ import pytest
 
 from faq_service.core.settings import REPO_ROOT, Settings
 from faq_service.documents.formats import DOCX, HTML, MARKDOWN, PDF, TEXT, DocumentRefused, Limits, sniff
-from faq_service.documents.passages import MAX_CHARS, MAX_LEAD_CHARS
+from faq_service.documents.passages import MAX_CHARS, MAX_LEAD_CHARS, MIN_CHARS
 from faq_service.documents.texts import texts
 from faq_service.documents.worker import NICENESS, in_worker, read_document, read_in_worker
 from tests.documents import samples
@@ -152,3 +152,18 @@ def test_types_come_from_the_bytes():
     assert sniff("page.txt", samples.html_page("t"), LIMITS) == HTML
     assert sniff("notes.md", b"# Title\n\ntext", LIMITS) == MARKDOWN
     assert sniff("notes", b"plain words", LIMITS) == TEXT
+
+
+def test_short_paragraphs_are_joined_but_never_into_text_that_must_be_cut_again():
+    marker = uuid.uuid4().hex[:6]
+    short = [f"Badges are printed at the front desk {marker}.", "Visitors show an identity card.",
+             "Umbrellas are lent at the entrance."]
+    long = " ".join(f"Sentence {i} of the long paragraph says what the hall offers on floor {i}." for i in range(16))
+    assert len(" ".join(short)) < MIN_CHARS and len(long) > MAX_CHARS
+    reading = read("notes.txt", "\n\n".join([*short, long]).encode())
+    first, *pieces = [p.text for p in reading.passages]
+    assert first.split() == " ".join(short).split()  # the short ones together, and nothing of the long one
+    # the long paragraph alone, cut between its own sentences: no passage holds the end of one paragraph
+    # and the start of the next
+    assert len(pieces) >= 2 and all(p in long for p in pieces)
+    assert "".join(pieces).replace(" ", "") == long.replace(" ", "")

@@ -1,8 +1,15 @@
 """Documents in the staff loop through the real faq_service on SQLite and PostgreSQL: the try-a-question
 tool shows the best passage and whether it would answer; questions answered from documents are listed on
-the review page with their document; one action turns such a passage into a draft entry."""
+the review page with their document; one action turns such a passage into a draft entry, from the review
+page or from a document's preview (any passage of a published document)."""
 from __future__ import annotations
 
+import uuid
+
+from faq_service.core.db import Database
+from faq_service.documents import service as documents
+from tests.documents import samples
+from tests.documents.test_console import imported, passages, upload
 from tests.staff.test_console_pages import session
 
 REPORT_TITLE = "รายงานผลการดำเนินการตามมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -66,3 +73,56 @@ def test_a_question_answered_from_a_document_is_listed_and_promoted_to_a_draft(s
     with staff_service.client("admin") as admin:
         audit = admin.get("/api/v1/staff/audit", params={"action": "review."}).json()["items"]
     assert any(a["action"] == "review.promote_passage" and a["target"] == str(item["log_id"]) for a in audit)
+
+
+def report_passage(svc) -> tuple[int, object]:
+    """The sample integrity report's id and a passage of it on the first page of its preview that sits under
+    a heading."""
+    db = Database(svc.database_url)
+    try:
+        with db.session() as s:
+            document_id = next(d["id"] for d in documents.list_documents(s) if d["title"].startswith(REPORT_TITLE))
+            passage = next(p for p in documents.passages_of(s, document_id)[:50] if p.section)
+            return document_id, passage
+    finally:
+        db.engine.dispose()
+
+
+def test_a_passage_is_drafted_from_the_document_page(staff_service):
+    document_id, passage = report_passage(staff_service)
+    heading = passage.section.split(" › ")[-1]
+    viewer, viewer_csrf = session(staff_service, "viewer-user")
+    assert 'class="promote-button"' not in viewer.get(f"/console/documents/{document_id}").text
+    assert viewer.post("/console/review/passages/promote",
+                       data={"csrf_token": viewer_csrf, "passage_id": passage.id}).status_code == 403
+    editor, csrf = session(staff_service, "editor-user")
+    preview = editor.get(f"/console/documents/{document_id}").text
+    assert f'name="passage_id" value="{passage.id}"' in preview and 'id="promote-note"' not in preview
+    keys = []
+    with staff_service.client("editor") as api:
+        for _ in range(2):  # one passage may answer several questions: a second draft gets a key of its own
+            r = editor.post("/console/review/passages/promote", data={"csrf_token": csrf, "passage_id": passage.id})
+            assert r.status_code == 303 and r.headers["location"].endswith("?flash=flash_promoted"), r.text
+            faq_id = int(r.headers["location"].split("/")[-1].split("?")[0])
+            entry = api.get(f"/api/v1/staff/entries/{faq_id}").json()
+            assert entry["status"] == "draft" and entry["needs_review"] is True, entry
+            assert entry[f"question_{passage.lang}"] == heading and entry[f"answer_{passage.lang}"] == passage.text
+            assert entry["source_url"].endswith(f"/documents/{document_id}/file")
+            keys.append(entry["key"])
+    assert keys == [f"doc-{document_id}-p{passage.id}", f"doc-{document_id}-p{passage.id}-2"]
+    with staff_service.client("admin") as admin:
+        audit = admin.get("/api/v1/staff/audit", params={"action": "review."}).json()["items"]
+    assert sum(a["action"] == "review.promote_passage" and a["target"] == f"passage-{passage.id}" for a in audit) == 2
+
+    # An unpublished document's passages give no draft: no button, a note, and 409 with nothing written.
+    marker = uuid.uuid4().hex[:6]
+    other_id, _, _ = imported(editor, upload(editor, csrf, f"draftless-{marker}.md", samples.markdown(marker)))
+    assert editor.post(f"/console/documents/{other_id}/unpublish", data={"csrf_token": csrf}).status_code == 303
+    page = editor.get(f"/console/documents/{other_id}").text
+    assert 'class="promote-button"' not in page and 'id="promote-note"' in page
+    other_passage = passages(staff_service, other_id)[0][0]
+    with staff_service.client("editor") as api:
+        before = api.get("/api/v1/staff/entries", params={"limit": 1}).json()["total"]
+        r = editor.post("/console/review/passages/promote", data={"csrf_token": csrf, "passage_id": other_passage})
+        assert r.status_code == 409 and "no longer answers" in r.text
+        assert api.get("/api/v1/staff/entries", params={"limit": 1}).json()["total"] == before

@@ -1,5 +1,6 @@
 """Passages of documents beside the entries: the sync (version and Bangkok day), the best passage per
 question, the rule that lets a passage answer, and the sentences to highlight."""
+from dataclasses import replace
 from datetime import date
 
 from faq_service.core.db import Database
@@ -56,6 +57,22 @@ def test_sync_reloads_when_the_version_or_the_day_moves(tmp_path):
     assert index.sync() == 1 and _best(index, "umbrellas") is None
 
 
+def test_stats_count_only_what_each_sync_indexed_or_dropped(tmp_path):
+    source, today = ListedPassages(), [date(2030, 1, 1)]
+    source.rows = [_passage(1, "umbrellas are kept for fourteen days"), _passage(2, "badges expire at noon")]
+    index = _index(tmp_path, source, today)
+    assert index.stats() == {"passages": 0, "indexed": 0, "dropped": 0, "texts_encoded": 0,
+                             "documents_version": None}
+    index.sync()
+    assert index.stats() == {"passages": 2, "indexed": 2, "dropped": 0, "texts_encoded": 2, "documents_version": 1}
+    source.seq, source.rows = 2, source.rows + [_passage(3, "bags are donated after fourteen days")]
+    index.sync()  # one new passage: the other two are neither indexed nor encoded again
+    assert index.stats() == {"passages": 3, "indexed": 3, "dropped": 0, "texts_encoded": 3, "documents_version": 2}
+    source.seq, source.rows = 3, source.rows[1:]
+    index.sync()  # one unpublished: nothing to encode
+    assert index.stats() == {"passages": 2, "indexed": 3, "dropped": 1, "texts_encoded": 3, "documents_version": 3}
+
+
 def test_a_passage_answers_above_its_threshold_ahead_of_declines_and_beats_an_entry_only_by_the_margin():
     hit = PassageHit(_passage(1, "x"), 0.6)
     assert answer_from_document(False, 0.0, hit, 0.0, 0.5, 0.1, None)
@@ -88,3 +105,20 @@ def test_highlights_are_the_sentences_sharing_most_of_the_question():
     row = "ประเด็น: การมอบหมายงาน · ขั้นตอนดำเนินการ: เผยแพร่คู่มือการบริหารบุคคล"
     assert [row[a:b] for a, b in highlights("ขั้นตอนดำเนินการเผยแพร่คู่มือ", row)] == [
         "ขั้นตอนดำเนินการ: เผยแพร่คู่มือการบริหารบุคคล"]
+
+
+def test_passages_are_scored_with_their_own_runner_up_share(tmp_path):
+    """A passage's texts are the passage and its windows, each about another part of it: blending in
+    the runner-ups would lower a long passage whose one window fits the question."""
+    entries = replace(WEIGHTS, runner_up_share=0.5, passage_runner_up_share=0.0, passage_windows=40)
+    source = ListedPassages()
+    long = ("lockers on floor two take coins. the cloakroom keeps coats until six. "
+            "umbrellas are lent at the north entrance. parking validation is at the desk.")
+    source.rows = [_passage(1, long), _passage(2, "umbrellas are sold at the entrance")]
+    index = PassageIndex(Database(f"sqlite:///{tmp_path / 'x.db'}"), source,
+                         RetrievalIndex([BagOfWordsEncoder()], entries))
+    assert index.weights.runner_up_share == 0.0 and index.weights.dense_weight == entries.dense_weight
+    index.sync()
+    assert _best(index, "are umbrellas lent at the entrance").passage.passage_id == 1
+    index.weights = replace(entries, passage_runner_up_share=0.5)  # as the entries are scored
+    assert _best(index, "are umbrellas lent at the entrance").passage.passage_id == 2

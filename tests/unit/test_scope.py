@@ -9,9 +9,9 @@ import yaml
 
 from faq_service.faqs.io import export_bytes, parse_bytes
 from faq_service.faqs.models import FaqEntry
-from faq_service.retrieval.answer_type import asks_for_number, number_missing
+from faq_service.retrieval.details import asks_for_number, missing_detail
 from faq_service.retrieval.index import EntryDoc, Hit, Unit
-from faq_service.retrieval.scope import organisations_in, scope_gap, years_in
+from faq_service.retrieval.scope import implied_scope, organisations_in, scope_gap, years_in
 from faq_service.retrieval.service import Ranking, decide
 
 CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "years.yml").read_text(encoding="utf-8"))
@@ -119,9 +119,97 @@ def test_a_question_asking_for_a_number_is_recognised(question, asks):
 def test_an_entry_without_a_number_does_not_answer_a_question_asking_for_one():
     words = EntryDoc(1, 1, {"en": "What is TCEB?"}, {}, {"en": "A public organisation promoting MICE."})
     figures = EntryDoc(2, 1, {"en": "ITA score?"}, {}, {"en": "93.35 in fiscal year 2562."})
-    assert number_missing("how many staff work at TCEB", words)
-    assert not number_missing("how many points did TCEB score", figures)
-    assert not number_missing("what is TCEB", words)
-    ranking = Ranking([_hit(0.9)], 0.0, None, number_missing=True)
+    assert missing_detail("how many staff work at TCEB", words) == "number"
+    assert missing_detail("how many points did TCEB score", figures) is None
+    assert missing_detail("what is TCEB", words) is None
+    ranking = Ranking([_hit(0.9)], 0.0, None, missing_detail="number")
     assert decide(ranking, 0.6, 0.4, 3).outcome == "suggested"
     assert decide(ranking, 0.6, 0.4, 3, check_answer_type=False).outcome == "answered"
+
+
+CONTACT = EntryDoc(3, 1, {"en": "What is TCEB's e-mail address?", "th": "อีเมล ทีเส็บ"}, {"en": ["tceb email"]},
+                   {"en": "Write to info@tceb.or.th.", "th": "อีเมล info@tceb.or.th"})
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("TCEB facebook page", "social_media"), ("เพจเฟสบุ๊คทีเส็บชื่ออะไร", "social_media"),
+    ("how much does a TCEB officer earn", "salary"), ("เงินเดือนพนักงานทีเส็บ", "salary"),
+    ("is TCEB hiring? I want to apply for a job", "jobs"), ("รับสมัครงานไหม", "jobs"),
+    ("which BTS station is near the office", "transit"), ("the director's personal e-mail", "personal_contact"),
+    ("which meeting room should I go to", "room"), ("VAT ร้อยละเท่าไหร่", "percentage"),
+    ("how long does approval take", "duration"), ("how much does a call cost", "fee"),
+    ("who is the current director of TCEB", "person_name"), ("ผู้อำนวยการคนปัจจุบันชื่ออะไร", "person_name")])
+def test_a_detail_the_entry_does_not_hold_keeps_it_from_answering(question, kind):
+    assert missing_detail(question, CONTACT) == kind
+
+
+@pytest.mark.parametrize("question", ["TCEB e-mail please", "อีเมลทีเส็บคืออะไร", "what is TCEB's job exactly",
+                                      "ประกวดราคาไม่แฟร์ ร้องเรียนยังไง", "how do I reach TCEB"])
+def test_a_detail_the_entry_holds_or_no_detail_asked(question):
+    assert missing_detail(question, CONTACT) is None
+
+
+def test_every_entry_is_about_tceb_and_the_organisations_its_texts_name():
+    tax = implied_scope(["Seminar fees are deductible under Revenue Department rules."], None)
+    assert scope_gap("Revenue Department deduction for seminars", tax) is None
+    gap = scope_gap("TAT seminar deduction", tax)
+    assert gap is not None and gap.organisations == ["tat"]
+    assert scope_gap("TCEB and TAT seminar deduction", tax) is None
+
+
+def test_an_entry_without_stated_years_is_about_the_years_its_texts_name():
+    survey = implied_scope(["The 2019 (2562) satisfaction survey found 4.5 out of 5."], None)
+    assert survey["years"] == [2562]
+    assert scope_gap("satisfaction survey 2019", survey) is None
+    assert [y.year for y in scope_gap("satisfaction survey 2023", survey).years] == [2566]
+    assert scope_gap("satisfaction survey 2023", implied_scope(["We survey every year."], None)) is None
+
+
+@pytest.mark.parametrize("text, year, fiscal", [
+    ("ITA target next year", 2570, False), ("คะแนนปีที่แล้ว", 2568, False), ("ปีนี้มีงานอะไร", 2569, False),
+    ("ปีงบหน้าได้งบเท่าไหร่", 2571, True), ("this fiscal year budget", 2570, True),
+    ("last fiscal year", 2569, True)])
+def test_years_named_relative_to_today(text, year, fiscal):
+    from datetime import date
+    assert [(y.year, y.fiscal) for y in years_in(text, date(2026, 12, 5))] == [(year, fiscal)]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("how many ebooks are in the library", "count"), ("ห้องสมุดมีหนังสือกี่เล่ม", "count"),
+    ("how many complaints came in during the second half of the year", "later_half")])
+def test_a_count_of_something_the_answer_does_not_count(question, kind):
+    library = EntryDoc(4, 1, {"en": "Is there an e-library manual?"}, {},
+                       {"en": "Yes: (1) the E-Library user manual.", "th": "มีคู่มือ (1) คู่มือ E-Library"})
+    assert missing_detail(question, library) == kind
+    assert missing_detail("how many manuals are there", library) is None
+    assert missing_detail("มีคู่มือกี่เล่ม", library) is None
+
+
+def test_a_past_year_asks_for_a_record_an_entry_without_years_does_not_hold():
+    from datetime import date
+    from faq_service.retrieval.scope import asks_past_record
+    today = date(2026, 12, 5)
+    timeless = implied_scope(["Apply for support online through TCEB Swift."], None)
+    assert asks_past_record("support granted in 2024", timeless, today)
+    assert asks_past_record("ปีงบ 2564 สนับสนุนกี่งาน", timeless, today)
+    assert not asks_past_record("we plan a congress next year, what support is there", timeless, today)
+    assert not asks_past_record("support programmes 2027", timeless, today)
+    assert not asks_past_record("ITA 2019", implied_scope(["The ITA score for 2019 was 93.35."], None), today)
+
+
+def test_a_passage_gets_the_near_scope_checks_an_entry_gets():
+    from faq_service.retrieval.passages import PassageDoc, PassageHit
+    from faq_service.retrieval.service import KnowledgeIndex
+    report = PassageHit(PassageDoc(7, "ในช่วง 6 เดือนแรก ไม่มีเรื่องร้องเรียนการทุจริต", "th",
+                                   "รายงานประจำปีงบประมาณ 2563", "การรายงานผล", None, "/documents/1/file"), 0.8)
+    assert KnowledgeIndex._passage_holds("6 เดือนแรกของปีงบ 63 มีเรื่องร้องเรียนทุจริตไหม", report)
+    assert not KnowledgeIndex._passage_holds("ปีงบ 2564 มีเรื่องร้องเรียนทุจริตไหม", report)
+    assert not KnowledgeIndex._passage_holds("ครึ่งปีหลังของปีงบ 63 มีเรื่องร้องเรียนกี่เรื่อง", report)
+    assert not KnowledgeIndex._passage_holds("อีเมลของผู้รับเรื่องร้องเรียน", report)
+
+
+def test_numbers_written_as_words_are_numbers():
+    kept = EntryDoc(5, 1, {"en": "Lost property"}, {}, {"en": "Items are kept for fourteen days, then donated."})
+    assert missing_detail("How many days are lost items kept?", kept) is None
+    assert missing_detail("how long are lost items kept", kept) is None
+    assert missing_detail("How many staff look after lost items?", kept) == "count"

@@ -33,6 +33,10 @@ WEB_DIR = REPO / "faq_service" / "web"
 AXE_JS = WEB_DIR / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 THAI = re.compile(r"[\u0E00-\u0E7F]")
+# An answer whose marked sentences follow an emoji (one code point, two UTF-16 units) and hold a link.
+HIGHLIGHTED = "ค่าบริการ 🙂 ฟรี. ดูที่ https://example.org/fees ได้ทุกวัน. จบ"
+HIGHLIGHT_SPANS = [[HIGHLIGHTED.index(s), HIGHLIGHTED.index(s) + len(s)]
+                   for s in ("ฟรี.", "ดูที่ https://example.org/fees ได้ทุกวัน.")]
 
 
 def is_local(url: str) -> bool:
@@ -96,6 +100,12 @@ class StubRasa:
                 parts.insert(3, {"recipient_id": "x",
                                  "custom": {"thamtob": {"outcome": "answered", "key": "fees", "log_id": 7}}})
             return parts
+        if message.startswith("highlighted"):  # the answer's sentences to bold; "elsewhere": for another text
+            named = HIGHLIGHTED if message == "highlighted" else HIGHLIGHTED + " (another text)"
+            return [{"recipient_id": "x", "text": HIGHLIGHTED},
+                    {"recipient_id": "x", "custom": {"thamtob": {
+                        "outcome": "answered", "key": None, "log_id": 8,
+                        "highlights": {"text": named, "spans": HIGHLIGHT_SPANS + [[3, 2], [0, 999], "x"]}}}}]
         if message.startswith("/"):
             return [{"recipient_id": "x", "text": f"payload received: {message}"}]
         if THAI.search(message):
@@ -404,6 +414,36 @@ def test_an_answer_is_one_card(faq_web, stub_rasa, new_page, path, surface):
     page.locator("#messages .msg-bot", has_text="payload received: /affirm").wait_for()
     assert stub_rasa.received[-1]["message"] == '/affirm{"log_id": 7}'
     shot(page, f"card-{surface}")
+    assert rec.non_local() == []
+
+
+@pytest.mark.parametrize("path", ["/", "/widget/panel?lang=th"])
+def test_highlighted_sentences_are_bold_by_code_point(faq_web, stub_rasa, new_page, path):
+    """The reply's highlights (code-point offsets into the answer message's exact text) become <strong>,
+    links inside them stay links; malformed spans are ignored; highlights for another text mark nothing."""
+    page, rec = new_page()
+    page.goto(faq_web.url + path)
+    page.locator("#messages .msg-bot[data-welcome]").wait_for()
+    for message, marked in (("highlighted", ["ฟรี.", "ดูที่ ", "https://example.org/fees", " ได้ทุกวัน."]),
+                            ("highlighted elsewhere", [])):
+        before = page.locator("#messages .msg-bot").count()
+        ask(page, message)
+        page.wait_for_function(f"() => document.querySelectorAll('#messages .msg-bot').length > {before}"
+                               " && document.getElementById('status').textContent === ''")
+        text = page.locator("#messages .msg-bot").last.locator(".card-text")
+        assert text.locator("strong").all_text_contents() == marked
+        # Every child in order: the marked parts bold, the link still a link (bold inside it when marked).
+        children = text.evaluate("""p => [...p.childNodes].map(n => [n.nodeName,
+            n.nodeName === 'A' ? n.firstChild.nodeName + ':' + n.getAttribute('href') : n.textContent])""")
+        if marked:
+            assert children == [["#text", "ค่าบริการ 🙂 "], ["STRONG", "ฟรี."], ["#text", " "], ["STRONG", "ดูที่ "],
+                                ["A", "STRONG:https://example.org/fees"], ["STRONG", " ได้ทุกวัน."],
+                                ["#text", " จบ"]], children
+            weights = text.evaluate("p => [...p.querySelectorAll('strong')].map(e => getComputedStyle(e).fontWeight)")
+            assert all(int(w) >= 700 for w in weights), weights
+        else:
+            assert children == [["#text", "ค่าบริการ 🙂 ฟรี. ดูที่ "], ["A", "#text:https://example.org/fees"],
+                                ["#text", " ได้ทุกวัน. จบ"]], children
     assert rec.non_local() == []
 
 

@@ -73,8 +73,29 @@
   /* ---- rendering ---- */
   var URL_RE = /(https?:\/\/[^\s<>"']+)/g;
 
-  function appendRichText(parent, text) {
+  /* `text` from `start` (its offset in the whole message), with the parts inside `ranges` (sorted
+     [start, end) offsets into the whole message, in UTF-16 units) in <strong>. Text nodes only: nothing
+     of the message is ever parsed as HTML. */
+  function appendMarked(parent, text, start, ranges) {
+    var end = start + text.length;
+    var at = start;
+    (ranges || []).forEach(function (r) {
+      var a = Math.max(r[0], at);
+      var b = Math.min(r[1], end);
+      if (a >= b) { return; }
+      if (a > at) { parent.appendChild(document.createTextNode(text.slice(at - start, a - start))); }
+      var strong = document.createElement("strong");
+      strong.className = "highlight";
+      strong.textContent = text.slice(a - start, b - start);
+      parent.appendChild(strong);
+      at = b;
+    });
+    if (at < end) { parent.appendChild(document.createTextNode(text.slice(at - start))); }
+  }
+
+  function appendRichText(parent, text, ranges) {
     var parts = String(text).split(URL_RE);
+    var pos = 0;
     parts.forEach(function (part, i) {
       if (i % 2 === 1) {
         var m = part.match(/^(.*?)([.,;:!?)\]}»”]*)$/);
@@ -82,7 +103,7 @@
         var trail = m ? m[2] : "";
         var a = document.createElement("a");
         a.href = href;
-        a.textContent = href;
+        appendMarked(a, href, pos, ranges);
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         var hint = document.createElement("span");
@@ -90,11 +111,30 @@
         hint.textContent = " " + t("link_new_window");
         a.appendChild(hint);
         parent.appendChild(a);
-        if (trail) { parent.appendChild(document.createTextNode(trail)); }
+        if (trail) { appendMarked(parent, trail, pos + href.length, ranges); }
       } else if (part) {
-        parent.appendChild(document.createTextNode(part));
+        appendMarked(parent, part, pos, ranges);
       }
+      pos += part.length;
     });
+  }
+
+  /* The sentences of an answer to bold, from the reply's machine-readable part: {"text", "spans"}, where
+     `text` is the answer message's exact text and `spans` [start, end) offsets into it in code points
+     (docs/api.md). Only a message whose shown text is exactly `text` is marked; the offsets become
+     UTF-16 units here. Anything malformed marks nothing. */
+  function highlightRanges(text, highlights) {
+    if (!highlights || highlights.text !== text || !Array.isArray(highlights.spans)) { return null; }
+    var units = [0];
+    Array.from(text).forEach(function (ch) { units.push(units[units.length - 1] + ch.length); });
+    var ranges = [];
+    highlights.spans.forEach(function (s) {
+      if (!Array.isArray(s) || s.length !== 2 || !Number.isInteger(s[0]) || !Number.isInteger(s[1])) { return; }
+      if (s[0] < 0 || s[0] >= s[1] || s[1] >= units.length) { return; }
+      ranges.push([units[s[0]], units[s[1]]]);
+    });
+    ranges.sort(function (x, y) { return x[0] - y[0]; });
+    return ranges.length ? ranges : null;
   }
 
   function scrollToEnd() { els.messages.scrollTop = els.messages.scrollHeight; }
@@ -141,7 +181,8 @@
      Rasa's REST reply to one message is several messages: for an answer, the answer, "information as of
      <date>", "source: <link>" and "was this helpful?" with 👍/👎. They are shown as ONE card: the text,
      then the source link and the date in small print, then the buttons. A message holding only `custom`
-     data is not shown ({"thamtob": {"outcome", "key", "log_id"}} only marks the card). */
+     data is not shown: {"thamtob": {"outcome", "key", "log_id", "highlights"}} marks the card and names
+     the answer's sentences to bold. */
   var ONE_URL = /https?:\/\/[^\s<>"']+/;
   var DATE_AT_END = /\d{1,2}\s+[^\s\d]+\s+\d{4}\s*$/;       /* 26 พ.ย. 2569 · 26 Nov 2026 */
   var FEEDBACK_PAYLOAD = /^\/(affirm|deny)\{/;
@@ -178,10 +219,10 @@
     return turn;
   }
 
-  function paragraph(parent, className, text) {
+  function paragraph(parent, className, text, ranges) {
     var p = document.createElement("p");
     if (className) { p.className = className; }
-    appendRichText(p, text);
+    appendRichText(p, text, ranges);
     parent.appendChild(p);
     return p;
   }
@@ -197,7 +238,8 @@
     label.className = "visually-hidden";
     label.textContent = t("bot") + ": ";
     card.appendChild(label);
-    turn.body.forEach(function (text) { paragraph(card, "card-text", text); });
+    var highlights = turn.hint && typeof turn.hint.highlights === "object" ? turn.hint.highlights : null;
+    turn.body.forEach(function (text) { paragraph(card, "card-text", text, highlightRanges(text, highlights)); });
     var meta = turn.sources.concat(turn.dates);
     if (meta.length) {
       var small = document.createElement("p");

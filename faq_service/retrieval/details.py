@@ -1,0 +1,114 @@
+"""Meaning over words: a question that asks for a kind of detail (a number, an e-mail address, a
+social-media page, a salary, a job opening, a visa…) is not answered by an entry that holds no such
+detail, however close its words are: the visitor would get a neighbouring fact as if it answered.
+Which words ask for a detail and which show that an entry holds one are data (details.yml)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from faq_service.core.text import normalize
+from faq_service.retrieval.index import EntryDoc
+
+
+@dataclass(frozen=True)
+class DetailKind:
+    name: str
+    asks: re.Pattern
+    holds: re.Pattern
+    answer_only: bool  # held only when the answer shows it (a number), not when a question names it
+
+
+def _pattern(parts: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "details.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def detail_kinds() -> tuple[DetailKind, ...]:
+    return tuple(DetailKind(name, _pattern(kind["asks"]), _pattern(kind["holds"]), kind.get("in") == "answer")
+                 for name, kind in _data().items() if name != "counted")
+
+
+# A number as answers write it: digits (either script), a Thai or English number word, or none.
+_NUMBER = (r"[0-9๐-๙]|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
+           r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred)\b")
+_WINDOW = 30  # characters between the number and the thing counted
+
+
+@lru_cache(maxsize=1)
+def _counted() -> tuple[re.Pattern, re.Pattern, dict[str, tuple[str, ...]]]:
+    counted = _data()["counted"]
+    thai = re.compile(r"(?<!เ)กี่\s*(" + "|".join(sorted(map(re.escape, counted["th"]), key=len, reverse=True)) + ")")
+    english = re.compile(r"\bhow\s+many\s+(?:more\s+|of\s+the\s+)?([a-z][a-z-]+)", re.IGNORECASE)
+    groups = {word.lower(): tuple(group) for group in counted["en"] for word in group}
+    return thai, english, groups
+
+
+def counted_thing(question: str) -> tuple[str, ...] | None:
+    """What a "how many X" / "กี่X" question counts: X and the words for the same thing; None when the
+    question counts nothing (or something this list does not know)."""
+    thai, english, groups = _counted()
+    text = normalize(question)
+    m = thai.search(text)
+    if m:
+        # "คู่มือกี่เล่ม": the noun before กี่ names the thing as well as its classifier does.
+        before = text[max(0, m.start() - 20):m.start()]
+        words = {m.group(1), *groups.get(m.group(1), ())}
+        words.update(w for word, group in groups.items() if word in before and not word.isascii() for w in group)
+        return tuple(sorted(words))
+    m = english.search(text)
+    if m:
+        return groups.get(m.group(1).lower())
+    return None
+
+
+def _holds_count(words: tuple[str, ...], doc: EntryDoc) -> bool:
+    thing = "|".join(re.escape(w) for w in words)
+    near = re.compile(rf"(?:{_NUMBER})[^\n]{{0,{_WINDOW}}}?(?:{thing})|(?:{thing})[^\n]{{0,{_WINDOW}}}?(?:{_NUMBER})",
+                      re.IGNORECASE)
+    if any(near.search(normalize(text)) for text in doc.answers.values()):
+        return True
+    # "ITA score?" answered "93.35": the entry's question names the thing, its answer gives the number.
+    named = re.compile(rf"(?<![a-z])(?:{thing})(?![a-z])", re.IGNORECASE)
+    questions = [*doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts)]
+    return (any(named.search(normalize(q)) for q in questions)
+            and any(re.search(_NUMBER, normalize(a), re.IGNORECASE) for a in doc.answers.values()))
+
+
+def asked_details(question: str) -> list[DetailKind]:
+    text = normalize(question)
+    return [kind for kind in detail_kinds() if kind.asks.search(text)]
+
+
+def asks_for_number(question: str) -> bool:
+    return any(kind.name == "number" for kind in asked_details(question))
+
+
+def _holds(kind: DetailKind, doc: EntryDoc) -> bool:
+    texts = list(doc.answers.values())
+    if not kind.answer_only:
+        texts += list(doc.questions.values()) + [a for alts in doc.alternates.values() for a in alts]
+    return any(kind.holds.search(normalize(text)) for text in texts)
+
+
+def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
+    """The first kind of detail the question asks for that the entry does not hold, or None."""
+    if doc is None:
+        return None
+    for kind in asked_details(question):
+        if not _holds(kind, doc):
+            return kind.name
+    words = counted_thing(question)
+    if words and not _holds_count(words, doc):
+        return "count"
+    return None
