@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +20,8 @@ from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.details import missing_detail
 from faq_service.retrieval.scope import ScopeGap, asks_past_record, implied_scope, scope_gap
-from faq_service.retrieval.passages import PassageHit, PassageIndex, PassageSource, answer_from_document
+from faq_service.retrieval.passages import (PassageDoc, PassageHit, PassageIndex, PassageSource,
+                                            answer_from_document)
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
@@ -86,6 +88,25 @@ class EntrySource(Protocol):
 
     def changed_since(self, session: Session, seq: int) -> tuple[list[EntryDoc], set[int]]:
         """The entries changed after `seq`: those to answer from, and the ids of those to drop."""
+
+
+def _beyond(question: str, doc: EntryDoc, scope: dict) -> tuple[str | None, ScopeGap | None]:
+    """What the question asks beyond what an entry (or a passage) holds: a kind of detail it lacks
+    (retrieval/details.py; "past_record" for a past year asked of a text naming no year), and the
+    years or organisations outside its scope (retrieval/scope.py)."""
+    missing = missing_detail(question, doc)
+    if missing is None and asks_past_record(question, scope):
+        missing = "past_record"
+    return missing, scope_gap(question, scope)
+
+
+@lru_cache(maxsize=8192)
+def _passage_as_entry(passage: PassageDoc) -> tuple[EntryDoc, dict]:
+    """A passage as an entry whose question is its document's title and section and whose answer is
+    its text, with the scope those imply; kept per passage, as an entry's implied scope is."""
+    heading = " ".join(part for part in (passage.title, passage.section) if part)
+    doc = EntryDoc(-passage.passage_id, 0, {passage.lang: heading}, {}, {passage.lang: passage.text})
+    return doc, implied_scope([heading, passage.text], None)
 
 
 class KnowledgeIndex:
@@ -210,25 +231,14 @@ class KnowledgeIndex:
             if p is not None and not self._passage_holds(question, p):
                 p = None
             top = self.index.doc(h[0].faq_id) if h else None
-            scope = self._implied_scope(top) if top is not None else None
-            missing = missing_detail(question, top)
-            if missing is None and scope is not None and asks_past_record(question, scope):
-                missing = "past_record"
-            out.append(Ranking(h[:limit], d[0].score if d else 0.0,
-                               gap=scope_gap(question, scope) if scope is not None else None,
-                               missing_detail=missing, passage=p))
+            missing, gap = _beyond(question, top, self._implied_scope(top)) if top is not None else (None, None)
+            out.append(Ranking(h[:limit], d[0].score if d else 0.0, gap=gap, missing_detail=missing, passage=p))
         return out
 
     @staticmethod
     def _passage_holds(question: str, hit: PassageHit) -> bool:
-        """The near-scope checks an entry gets, for a passage: as an entry whose question is its
-        document's title and section and whose answer is its text."""
-        passage = hit.passage
-        heading = " ".join(part for part in (passage.title, passage.section) if part)
-        doc = EntryDoc(-passage.passage_id, 0, {passage.lang: heading}, {}, {passage.lang: passage.text})
-        scope = implied_scope([heading, passage.text], None)
-        return not (missing_detail(question, doc) or asks_past_record(question, scope)
-                    or scope_gap(question, scope))
+        """The near-scope checks an entry gets, for a passage (see _passage_as_entry)."""
+        return _beyond(question, *_passage_as_entry(hit.passage)) == (None, None)
 
     def _implied_scope(self, doc: EntryDoc) -> dict:
         key = (doc.faq_id, doc.version)
