@@ -269,7 +269,9 @@ def leaks(haystacks: dict[str, str], needles: list[str]) -> dict[str, list[str]]
 
 # ------------------------------------------------------------------------------------------- the test
 def test_a_confidential_complaint_leaves_no_trace(stack):
-    chat, web, control = Visitor.new(10 + secrets.randbelow(80)), Visitor.new(100 + secrets.randbelow(80)), \
+    # Three-digit last octets only: a two-digit one ("…113.20") is a prefix of a three-digit one
+    # ("…113.203"), and a needle must never be found inside another visitor's address.
+    chat, web, control = Visitor.new(100 + secrets.randbelow(50)), Visitor.new(150 + secrets.randbelow(50)), \
         Visitor.new(200 + secrets.randbelow(50))
     link = chat_intake(stack, chat)
     with chromium() as browser:
