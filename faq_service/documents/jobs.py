@@ -6,6 +6,8 @@ applies the update), so two runners, in one process or many, on SQLite or Postgr
 job. A claim is a lease: the runner renews it while the worker reads; a lease that ran out (its process
 died) makes the job claimable again, and a job claimed `attempts` times without ending is failed.
 Ending a job (done, refused, failed) is conditional on still holding it, and drops the stored upload.
+Staff can cancel a job that has not ended: a queued one is never claimed, and a running one's runner no
+longer holds it, so what it reads is not stored (its reader finishes first; the lease makes it let go).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from faq_service.documents.models import ImportJob
 from faq_service.documents.service import ImportOptions, ImportResult
 
 ACTIVE = ("queued", "running")
-ENDED = ("done", "refused", "failed")
+ENDED = ("done", "refused", "failed", "cancelled")
 
 
 class LeaseLost(Exception):
@@ -129,6 +131,12 @@ def release(session: Session, job_id: int, owner: str, counted: bool) -> bool:
     if not counted:
         values["attempts"] = ImportJob.attempts - 1
     return bool(session.execute(update(ImportJob).where(_held(job_id, owner)).values(**values)).rowcount)
+
+
+def cancel(session: Session, job_id: int) -> bool:
+    """End a queued or running job as cancelled and drop its upload; False when it had ended already."""
+    return bool(session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status.in_(ACTIVE))
+                                .values(**_ended("cancelled", utcnow()))).rowcount)
 
 
 # ------------------------------------------------------------------ what the console shows

@@ -131,6 +131,18 @@ def job_page(request: Request, job_id: int, user: CurrentUser = Depends(page_use
                 ahead=ahead, refresh_s=JOB_REFRESH_S)
 
 
+@pages.post("/console/documents/jobs/{job_id}/cancel")
+def cancel_job(job_id: int, user: CurrentUser = Depends(page_user("editor")),
+               run: SessionRunner = Depends(session_runner)):
+    """Stop an import that has not ended; one that has is left as it is (its page says how it ended)."""
+    def stop(s) -> None:
+        job = jobs.get(s, job_id)
+        if jobs.cancel(s, job_id):
+            audit(s, user, "document.cancelled", job.source_name, {"job_id": job_id})
+    run.here(stop)  # no such job: 404
+    return see_other(f"/console/documents/jobs/{job_id}")
+
+
 @pages.get("/console/documents/{document_id}")
 def document_page(request: Request, document_id: int, offset: int = 0, flash: str = "", n: int = 0,
                   user: CurrentUser = Depends(page_user("viewer")), run: SessionRunner = Depends(session_runner)):

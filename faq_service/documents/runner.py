@@ -86,7 +86,8 @@ class ImportRunner:
             try:
                 return self._import(job)
             except jobs.LeaseLost:
-                log.warning("import job %s was taken over by another runner; its result is not written", job.id)
+                log.warning("import job %s is no longer this runner's (cancelled, or taken over by another "
+                            "runner); its result is not written", job.id)
                 return "lost"
             except Interrupted:
                 self._release(job, counted=False)

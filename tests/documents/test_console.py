@@ -54,7 +54,7 @@ def wait_for_job(c: httpx.Client, job_id: int, lang: str = "en", seen: list | No
         state, text = job_state(c, job_id, lang)
         if seen is not None and (not seen or seen[-1] != state):
             seen.append(state)
-        if state in ("done", "refused", "failed") or time.monotonic() > end:
+        if state in jobs.ENDED or time.monotonic() > end:
             return state, text
         time.sleep(0.3)
 

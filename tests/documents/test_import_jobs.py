@@ -2,14 +2,16 @@
 PostgreSQL: an upload of a scanned PDF of several pages (read by OCR, seconds at the lowest priority)
 answers before its import is done, the documents list and the job page show it queued or running, the
 job page ends with a link to the document, the upload's bytes are dropped, and the document then
-answers through /api/v1/ask; the job page's roles."""
+answers through /api/v1/ask; the job page's roles; an editor cancels an import, a viewer cannot."""
 from __future__ import annotations
 
 import time
 import uuid
 
 import httpx
+from sqlalchemy import select
 
+from faq_service.core.auth.models import StaffAudit
 from faq_service.core.db import Database
 from faq_service.documents import service
 from tests.documents import samples
@@ -96,3 +98,35 @@ def test_the_job_page_needs_a_login_and_names_no_unknown_job(docs_service):
     assert anonymous.status_code == 303 and "/console/login" in anonymous.headers["location"]
     assert c.get("/console/documents/jobs/999999").status_code == 404
     assert c.get("/console/documents/jobs/0").status_code == 404
+
+
+def test_an_editor_cancels_an_import_and_a_viewer_cannot(docs_service):
+    c, csrf = session(docs_service, "editor-user")
+    name = f"cancel-{uuid.uuid4().hex[:6]}.pdf"
+    job_id = job_of(upload(c, csrf, name, scanned_document(str(uuid.uuid4().int)[:6])))
+    cancel = f"/console/documents/jobs/{job_id}/cancel"
+    viewer, viewer_csrf = session(docs_service, "viewer-user")
+    state, page = job_state(viewer, job_id)
+    assert state in ("queued", "running") and 'id="job-cancel"' not in page
+    assert viewer.post(cancel, data={"csrf_token": viewer_csrf}).status_code == 403
+    assert 'id="job-cancel"' in job_state(c, job_id)[1]
+    assert c.post(cancel, data={}).status_code == 403  # no CSRF token
+    r = c.post(cancel, data={"csrf_token": csrf})
+    assert r.status_code == 303 and r.headers["location"] == f"/console/documents/jobs/{job_id}"
+    state, page = job_state(c, job_id)
+    assert state == "cancelled" and "nothing of the file was stored" in page, page[-2000:]
+    assert 'data-refresh' not in page and 'id="job-cancel"' not in page
+    assert "ยกเลิกแล้ว" in job_state(c, job_id, "th")[1]
+    job = stored_job(docs_service, job_id)
+    assert (job["upload_bytes"], job["document_id"], job["active"]) == (None, None, False)
+    assert c.post(cancel, data={"csrf_token": csrf}).status_code == 303  # ended already: left as it is
+    assert job_state(c, job_id)[0] == "cancelled"
+    assert c.post("/console/documents/jobs/999999/cancel", data={"csrf_token": csrf}).status_code == 404
+    db = Database(docs_service.database_url)
+    try:
+        with db.session() as s:
+            assert [a.detail for a in s.scalars(select(StaffAudit).where(StaffAudit.action == "document.cancelled",
+                                                                         StaffAudit.target == name))] == \
+                [{"job_id": job_id}]
+    finally:
+        db.engine.dispose()

@@ -2,7 +2,8 @@
 one job twice (a race on the claim, and two `thamtob docs worker` processes draining one queue); a job
 whose runner was killed mid-import is claimed again when its lease runs out and imported once; a job
 that keeps losing its runner is failed after its attempts with a message in Thai and English; a runner
-that lost its lease writes nothing; a stopped runner hands its job back; a file of many passages has
+that lost its lease writes nothing; a stopped runner hands its job back; a cancelled job is never
+claimed, and a running one that is cancelled stores nothing; a file of many passages has
 them encoded in the reading process, so the service's index only reads their vectors from the cache."""
 from __future__ import annotations
 
@@ -204,6 +205,37 @@ def test_a_stopped_runner_hands_its_job_back(db):
         assert service.count_documents(s) == 0
     with db.session() as s:  # and it is claimed like any queued job
         assert jobs.claim(s, "next", 60, 3).id == job_id
+
+
+def test_a_cancelled_job_is_never_claimed_and_keeps_no_upload(db):
+    job_id = queue(db, "cancel.md", samples.markdown(uuid.uuid4().hex[:6]))
+    with db.session() as s:
+        assert jobs.cancel(s, job_id)
+    with db.session() as s:
+        assert jobs.claim(s, "runner", 60, 3) is None
+        assert not jobs.cancel(s, job_id)  # it has ended: nothing changes
+    cancelled = job(db, job_id)
+    assert (cancelled.status, cancelled.upload_size, cancelled.attempts, cancelled.document_id) == \
+        ("cancelled", None, 0, None)
+
+
+def test_a_running_import_that_is_cancelled_stores_nothing(db):
+    data = samples.scanned_pages([["ช่องทางร้องเรียนการทุจริต", f"TCEB cancel {uuid.uuid4().hex[:6]}"]] * 3)
+    job_id = queue(db, "cancel.pdf", data, PDF)
+    runner = ImportRunner(db, Settings(DATABASE_URL=db.url))
+    outcome: list[str | None] = []
+    thread = threading.Thread(target=lambda: outcome.append(runner.run_one()))
+    thread.start()
+    wait_until(lambda: job(db, job_id).status == "running", 120, "the runner claims the job")
+    with db.session() as s:
+        assert jobs.cancel(s, job_id)  # while its reader reads the scan (OCR: seconds)
+    thread.join(300)
+    assert outcome == ["lost"]  # the reading ended, and its result was not written
+    with db.session() as s:
+        assert service.count_documents(s) == 0
+    cancelled = job(db, job_id)
+    assert (cancelled.status, cancelled.upload_size, cancelled.lease_owner, cancelled.document_id) == \
+        ("cancelled", None, None, None)
 
 
 def test_a_large_file_has_its_passages_encoded_in_the_reading_process(db, tmp_path):

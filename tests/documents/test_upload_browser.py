@@ -1,7 +1,8 @@
 """The upload page in headless Debian Chromium: an editor imports a Word file with a table, lands on the
 import's status page, which shows the import queued or running and then, by itself (jobs.js), done with
 a link to the document, whose passages it opens; a file that is not what its name says is refused at
-once with a Thai message on the Thai console. Screenshots go to test-artifacts/documents/."""
+once with a Thai message on the Thai console; an editor cancels a long import from its status page.
+Screenshots go to test-artifacts/documents/."""
 from __future__ import annotations
 
 import re
@@ -72,3 +73,30 @@ def test_upload_a_word_file_and_preview_its_passages(docs_service, tmp_path):
     # the form's script and the status page's ran
     assert all(statuses and set(statuses) <= {200, 304} for statuses in scripts.values()) and not errors, \
         (scripts, errors)
+
+
+@pytest.mark.parametrize("docs_service", ["sqlite"], indirect=True)
+def test_cancel_an_import_from_its_status_page(docs_service, tmp_path):
+    marker = uuid.uuid4().hex[:6]
+    scan = tmp_path / f"scan-{marker}.pdf"  # OCR of several pages: still under way when the button is pressed
+    scan.write_bytes(samples.scanned_pages([["ช่องทางร้องเรียนการทุจริต", f"TCEB {marker}"]] * 4))
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        login(page, docs_service.url, "editor-user")
+        page.goto(docs_service.url + "/console/documents?lang=en")
+        page.set_input_files("#file", str(scan))
+        page.click("#upload-submit")
+        page.wait_for_url(re.compile(r"/console/documents/jobs/\d+$"))
+        assert page.locator("#job").get_attribute("data-state") in ("queued", "running")
+        page.click("#job-cancel button")
+        page.wait_for_url(re.compile(r"/console/documents/jobs/\d+$"))
+        assert page.locator("#job").get_attribute("data-state") == "cancelled"
+        assert "Cancelled" in page.locator("#job-state").inner_text()
+        assert "nothing of the file was stored" in page.locator("#job-message").inner_text()
+        assert page.locator("#job-cancel").count() == 0 and page.locator("#job").get_attribute("data-refresh") is None
+        page.screenshot(path=str(ARTIFACTS / "import-job-cancelled.png"), full_page=True)
+        page.goto(docs_service.url + "/console/documents?lang=en")
+        assert f"scan-{marker}.pdf" not in page.locator("body").inner_text()
+        context.close()
