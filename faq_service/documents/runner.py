@@ -35,11 +35,14 @@ def runner_name() -> str:
 
 
 class _Lease:
-    """Renews a job's lease every third of its length until closed."""
+    """Renews a job's lease every third of its length until closed. `stop` is set when the lease is lost
+    (the job was cancelled, or taken over) or the runner stops: the reader has no more reason to go on."""
 
-    def __init__(self, db: Database, job_id: int, owner: str, lease_s: float, beat: Callable[[], None]):
+    def __init__(self, db: Database, job_id: int, owner: str, lease_s: float, beat: Callable[[], None],
+                 stopping: threading.Event):
         self.db, self.job_id, self.owner, self.lease_s, self.beat = db, job_id, owner, lease_s, beat
         self.lost = False
+        self.stop = _Either(stopping)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._renew, name=f"lease-{job_id}", daemon=True)
 
@@ -57,10 +60,24 @@ class _Lease:
                 with self.db.session() as s:
                     if not jobs.renew(s, self.job_id, self.owner, self.lease_s):
                         self.lost = True
+                        self.stop.set()
                         return
                 self.beat()
             except Exception:  # a database blip: the lease is still good until it runs out
                 log.warning("could not renew the lease of import job %s", self.job_id, exc_info=True)
+
+
+class _Either:
+    """Set when it is set, or when the runner's `stopping` is: what in_worker() polls with is_set()."""
+
+    def __init__(self, stopping: threading.Event):
+        self._stopping, self._own = stopping, threading.Event()
+
+    def set(self) -> None:
+        self._own.set()
+
+    def is_set(self) -> bool:
+        return self._own.is_set() or self._stopping.is_set()
 
 
 class ImportRunner:
@@ -82,14 +99,17 @@ class ImportRunner:
         if job is None:
             return None
         log.info("import job %s (%s) claimed, attempt %d", job.id, job.source_name, job.attempts)
-        with _Lease(self.db, job.id, self.name, settings.document_jobs_lease_s, self.beat):
+        with _Lease(self.db, job.id, self.name, settings.document_jobs_lease_s, self.beat, self.stopping) as lease:
             try:
-                return self._import(job)
+                return self._import(job, lease.stop)
             except jobs.LeaseLost:
                 log.warning("import job %s is no longer this runner's (cancelled, or taken over by another "
                             "runner); its result is not written", job.id)
                 return "lost"
             except Interrupted:
+                if lease.lost:  # cancelled or taken over while it was read: the reading is dropped
+                    log.warning("import job %s is no longer this runner's; its reading was stopped", job.id)
+                    return "lost"
                 self._release(job, counted=False)
                 return "queued"
             except Exception:  # not the file's fault (a database blip, the worker killed): try again later
@@ -97,13 +117,13 @@ class ImportRunner:
                 self._release(job, counted=True)
                 return "queued"
 
-    def _import(self, job: jobs.ClaimedJob) -> str:
+    def _import(self, job: jobs.ClaimedJob, stop: _Either) -> str:
         with self.db.session() as s:
             data = jobs.upload_of(s, job.id)
 
         def read(media_type, payload, limits):
             return read_in_worker(media_type, payload, limits, self.settings.document_import_timeout_s,
-                                  self.stopping, Encoding.of(self.settings))
+                                  stop, Encoding.of(self.settings))
 
         def finish(session, result: ImportResult) -> None:
             jobs.mark_done(session, job.id, self.name, result)  # first: LeaseLost stores nothing

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from faq_service.documents.formats import DocumentRefused, Limits
 from faq_service.documents.passages import PassageDraft
@@ -90,6 +91,12 @@ def read_document(media_type: str, data: bytes, limits: Limits) -> Reading:
                    weight.most_common(1)[0][0], drafts)
 
 
+class Stop(Protocol):
+    """What tells a reading to stop (a threading.Event, or the runner's lease-or-stopping flag)."""
+
+    def is_set(self) -> bool: ...
+
+
 class Interrupted(Exception):
     """The worker was ended before it finished because its caller was asked to stop."""
 
@@ -112,7 +119,7 @@ def read_and_encode(media_type: str, data: bytes, limits: Limits, encoding: Enco
     return reading
 
 
-def in_worker(fn, args: tuple, timeout_s: float, stop: threading.Event | None = None):
+def in_worker(fn, args: tuple, timeout_s: float, stop: Stop | None = None):
     """fn(*args) in a spawned low-priority process of its own, ended when it returns, when its time runs
     out (multiprocessing.TimeoutError) or when `stop` is set (Interrupted); blocks the calling thread."""
     with _one_at_a_time:
@@ -131,7 +138,7 @@ def in_worker(fn, args: tuple, timeout_s: float, stop: threading.Event | None = 
 
 
 def read_in_worker(media_type: str, data: bytes, limits: Limits, timeout_s: float,
-                   stop: threading.Event | None = None, encoding: Encoding | None = None) -> Reading:
+                   stop: Stop | None = None, encoding: Encoding | None = None) -> Reading:
     """read_document() in the worker process (never call it on the event loop); with `encoding`,
     read_and_encode()."""
     try:

@@ -3,7 +3,7 @@ one job twice (a race on the claim, and two `thamtob docs worker` processes drai
 whose runner was killed mid-import is claimed again when its lease runs out and imported once; a job
 that keeps losing its runner is failed after its attempts with a message in Thai and English; a runner
 that lost its lease writes nothing; a stopped runner hands its job back; a cancelled job is never
-claimed, and a running one that is cancelled stores nothing; a file of many passages has
+claimed, and a running one that is cancelled has its reader stopped and stores nothing; a file of many passages has
 them encoded in the reading process, so the service's index only reads their vectors from the cache."""
 from __future__ import annotations
 
@@ -219,18 +219,23 @@ def test_a_cancelled_job_is_never_claimed_and_keeps_no_upload(db):
         ("cancelled", None, 0, None)
 
 
-def test_a_running_import_that_is_cancelled_stores_nothing(db):
-    data = samples.scanned_pages([["ช่องทางร้องเรียนการทุจริต", f"TCEB cancel {uuid.uuid4().hex[:6]}"]] * 3)
+def test_a_running_import_that_is_cancelled_stops_its_reader_and_stores_nothing(db):
+    pages = 24  # OCR takes a good second a page here, at the lowest priority
+    data = samples.scanned_pages([["ช่องทางร้องเรียนการทุจริต", f"TCEB cancel {uuid.uuid4().hex[:6]}"]] * pages)
     job_id = queue(db, "cancel.pdf", data, PDF)
-    runner = ImportRunner(db, Settings(DATABASE_URL=db.url))
+    # a short lease is renewed every half second: the runner learns of the cancel that soon
+    runner = ImportRunner(db, Settings(DATABASE_URL=db.url, THAMTOB_DOCUMENT_JOBS_LEASE=1.5))
     outcome: list[str | None] = []
     thread = threading.Thread(target=lambda: outcome.append(runner.run_one()))
     thread.start()
     wait_until(lambda: job(db, job_id).status == "running", 120, "the runner claims the job")
+    time.sleep(1)  # the reader is under way
     with db.session() as s:
-        assert jobs.cancel(s, job_id)  # while its reader reads the scan (OCR: seconds)
+        assert jobs.cancel(s, job_id)
+    cancelled_at = time.monotonic()
     thread.join(300)
-    assert outcome == ["lost"]  # the reading ended, and its result was not written
+    stopped_s = time.monotonic() - cancelled_at
+    assert outcome == ["lost"] and stopped_s < 6, (outcome, stopped_s)  # not the rest of the pages' OCR
     with db.session() as s:
         assert service.count_documents(s) == 0
     cancelled = job(db, job_id)
