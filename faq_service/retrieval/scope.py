@@ -142,6 +142,11 @@ def organisations_in(text: str) -> dict[str, str]:
     return found
 
 
+# Words that set two things side by side ("compared with", "higher than", "เทียบกับ", "ต่างจาก…อย่างไร").
+COMPARISON = re.compile(r"\b(?:compare[ds]?|comparing|comparison|versus|vs\.?|than|differ(?:s|ence|ent)?\s+from)\b"
+                        r"|เทียบ|ต่างจาก|ต่างกับ|กว่า|ดีกว่า|เมื่อเทียบ", re.IGNORECASE)
+
+
 @dataclass
 class ScopeGap:
     """What the question asks for that the entry's scope does not hold."""
@@ -177,8 +182,10 @@ def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
     held = {own, *scope.get("mentions", ())}
     named = organisations_in(question)
     # Another organisation counts only when the entry's own is not named too ("I'm from X, how do I
-    # reach TCEB?" asks about TCEB).
-    others = [written for group, written in named.items() if group not in held] if own not in named else []
+    # reach TCEB?" asks about TCEB), or when the question sets the two side by side: a comparison needs
+    # the other's figures as well.
+    others = ([written for group, written in named.items() if group not in held]
+              if own not in named or COMPARISON.search(normalize(question)) else [])
     if not years and not others:
         return None
     return ScopeGap(years, others, scope)

@@ -39,7 +39,19 @@ def test_another_year_is_a_gap(question, year):
 def test_another_organisation_is_a_gap_unless_the_entrys_own_is_named_too():
     assert scope_gap("คะแนน ITA ของ ททท.", ITA).organisations == ["ททท."]
     assert scope_gap("TAT ITA score", ITA).organisations == ["tat"]
-    assert scope_gap("ITA of TCEB compared with TAT", ITA) is None
+    assert scope_gap("I work at TAT, what is the ITA score of TCEB", ITA) is None
+
+
+@pytest.mark.parametrize("question, other", [
+    ("ITA of TCEB compared with TAT", "tat"),
+    ("is tceb's ita score higher than tat's", "tat"),
+    ("TCEB vs BITEC ITA score", "bitec"),
+    ("คะแนน ITA ทีเส็บเทียบกับ ททท.", "ททท."),
+    ("ITA ของ สสปน. ดีกว่า ททท. ไหม", "ททท."),
+])
+def test_a_comparison_with_another_organisation_is_a_gap_even_with_the_entrys_own_named(question, other):
+    """The entry holds one side of the comparison: the reply says so instead of answering."""
+    assert scope_gap(question, ITA).organisations == [other]
     assert organisations_in("Thailand Convention and Exhibition Bureau") == {
         "TCEB": "thailand convention and exhibition bureau"}
     assert "TAT" not in organisations_in("statistics")  # whole words only for Latin names
