@@ -77,7 +77,7 @@ class Settings(BaseSettings):
 
     # Confidence thresholds, tuned on the tuning half of bench/heldout (see docs/benchmarks.md).
     answer_threshold: float = Field(0.42, alias="THAMTOB_ANSWER_THRESHOLD")
-    suggest_threshold: float = Field(0.41, alias="THAMTOB_SUGGEST_THRESHOLD")
+    suggest_threshold: float = Field(0.37, alias="THAMTOB_SUGGEST_THRESHOLD")
     max_suggestions: int = 3
     # Out-of-scope example questions; a question closer to one of them than to the best entry by less
     # than the margin is not answered (faq_service/retrieval/declines.py). No examples file: no such check.
