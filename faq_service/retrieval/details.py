@@ -35,7 +35,12 @@ def _data() -> dict:
 @lru_cache(maxsize=1)
 def detail_kinds() -> tuple[DetailKind, ...]:
     return tuple(DetailKind(name, _pattern(kind["asks"]), _pattern(kind["holds"]), kind.get("in") == "answer")
-                 for name, kind in _data().items() if name != "counted")
+                 for name, kind in _data().items() if name not in ("counted", "own"))
+
+
+@lru_cache(maxsize=1)
+def _own() -> re.Pattern:
+    return _pattern(_data()["own"])
 
 
 # A number as answers write it: digits (either script), a Thai or English number word, or none.
@@ -86,7 +91,7 @@ def _holds_count(words: tuple[str, ...], doc: EntryDoc) -> bool:
 
 
 def asked_details(question: str) -> list[DetailKind]:
-    text = normalize(question)
+    text = _own().sub(" ", normalize(question))  # the visitor's own number or address is not asked for
     return [kind for kind in detail_kinds() if kind.asks.search(text)]
 
 

@@ -9,7 +9,7 @@ import yaml
 
 from faq_service.faqs.io import export_bytes, parse_bytes
 from faq_service.faqs.models import FaqEntry
-from faq_service.retrieval.details import asks_for_number, missing_detail
+from faq_service.retrieval.details import asked_details, asks_for_number, missing_detail
 from faq_service.retrieval.index import EntryDoc, Hit, Unit
 from faq_service.retrieval.scope import implied_scope, organisations_in, scope_gap, years_in
 from faq_service.retrieval.service import Ranking, decide
@@ -126,6 +126,16 @@ def test_a_csv_year_that_is_not_a_number_is_named():
     ("what is TCEB's phone number", True), ("what does TCEB do", False)])
 def test_a_question_asking_for_a_number_is_recognised(question, asks):
     assert asks_for_number(question) is asks
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("พิมพ์เลขบัตรประชาชนกับเบอร์มือถือในแชทได้มั้ยคะ", []), ("เบอร์ของผมจะถูกเก็บไว้ไหม", []),
+    ("can I type my phone number in the chat", []), ("is it safe to give my email address here", []),
+    ("should I include my mobile number", []),
+    ("ขอเบอร์หน่อยค่ะ", ["number"]), ("ขออีเมลทีเส็บ", ["email"]), ("what is your phone number", ["number"]),
+    ("I lost my notes, what is TCEB's fax number", ["number", "fax"])])
+def test_a_visitors_own_number_or_address_is_given_not_asked_for(question, asked):
+    assert sorted(k.name for k in asked_details(question)) == sorted(asked)
 
 
 def test_an_entry_without_a_number_does_not_answer_a_question_asking_for_one():
