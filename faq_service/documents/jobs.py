@@ -7,7 +7,8 @@ job. A claim is a lease: the runner renews it while the worker reads; a lease th
 died) makes the job claimable again, and a job claimed `attempts` times without ending is failed.
 Ending a job (done, refused, failed) is conditional on still holding it, and drops the stored upload.
 Staff can cancel a job that has not ended: a queued one is never claimed, and a running one's runner no
-longer holds it, so what it reads is not stored (its reader finishes first; the lease makes it let go).
+longer holds it: it ends the reader at its next lease renewal, and a result ready before then is not
+stored (ending the job fails the lease check).
 """
 from __future__ import annotations
 

@@ -35,14 +35,15 @@ def runner_name() -> str:
 
 
 class _Lease:
-    """Renews a job's lease every third of its length until closed. `stop` is set when the lease is lost
-    (the job was cancelled, or taken over) or the runner stops: the reader has no more reason to go on."""
+    """Renews a job's lease every third of its length until closed. It is what the reader polls to know
+    whether to go on (is_set, as in_worker() asks): not once the lease is lost (the job was cancelled,
+    or taken over) or the runner stops."""
 
     def __init__(self, db: Database, job_id: int, owner: str, lease_s: float, beat: Callable[[], None],
                  stopping: threading.Event):
         self.db, self.job_id, self.owner, self.lease_s, self.beat = db, job_id, owner, lease_s, beat
+        self.stopping = stopping
         self.lost = False
-        self.stop = _Either(stopping)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._renew, name=f"lease-{job_id}", daemon=True)
 
@@ -54,30 +55,19 @@ class _Lease:
         self._done.set()
         self._thread.join()
 
+    def is_set(self) -> bool:
+        return self.lost or self.stopping.is_set()
+
     def _renew(self) -> None:
         while not self._done.wait(self.lease_s / 3):
             try:
                 with self.db.session() as s:
                     if not jobs.renew(s, self.job_id, self.owner, self.lease_s):
                         self.lost = True
-                        self.stop.set()
                         return
                 self.beat()
             except Exception:  # a database blip: the lease is still good until it runs out
                 log.warning("could not renew the lease of import job %s", self.job_id, exc_info=True)
-
-
-class _Either:
-    """Set when it is set, or when the runner's `stopping` is: what in_worker() polls with is_set()."""
-
-    def __init__(self, stopping: threading.Event):
-        self._stopping, self._own = stopping, threading.Event()
-
-    def set(self) -> None:
-        self._own.set()
-
-    def is_set(self) -> bool:
-        return self._own.is_set() or self._stopping.is_set()
 
 
 class ImportRunner:
@@ -101,7 +91,7 @@ class ImportRunner:
         log.info("import job %s (%s) claimed, attempt %d", job.id, job.source_name, job.attempts)
         with _Lease(self.db, job.id, self.name, settings.document_jobs_lease_s, self.beat, self.stopping) as lease:
             try:
-                return self._import(job, lease.stop)
+                return self._import(job, lease)
             except jobs.LeaseLost:
                 log.warning("import job %s is no longer this runner's (cancelled, or taken over by another "
                             "runner); its result is not written", job.id)
@@ -117,7 +107,7 @@ class ImportRunner:
                 self._release(job, counted=True)
                 return "queued"
 
-    def _import(self, job: jobs.ClaimedJob, stop: _Either) -> str:
+    def _import(self, job: jobs.ClaimedJob, stop: _Lease) -> str:
         with self.db.session() as s:
             data = jobs.upload_of(s, job.id)
 

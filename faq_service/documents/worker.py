@@ -92,7 +92,7 @@ def read_document(media_type: str, data: bytes, limits: Limits) -> Reading:
 
 
 class Stop(Protocol):
-    """What tells a reading to stop (a threading.Event, or the runner's lease-or-stopping flag)."""
+    """What tells a reading to stop (a threading.Event, or the runner's lease of the job)."""
 
     def is_set(self) -> bool: ...
 
