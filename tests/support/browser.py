@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import playwright.sync_api as pw_sync  # a missing Playwright is a failure, not a skip
 import pytest
@@ -23,3 +23,18 @@ def chromium() -> Iterator[pw_sync.Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def ask_in_chat(target, question: str, detail: Callable[[], object] | None = None) -> pw_sync.Locator:
+    """Type a question in the chat (the page, or the widget's panel frame), wait until it is sent and its
+    reply shown, and return the reply's card: the whole reply must be that one new card. `detail` adds
+    what to show when it is not (the stack's logs)."""
+    before = target.locator("#messages .msg-bot").count()
+    box = target.locator("#chat-input")
+    box.fill(question)
+    box.press("Enter")
+    target.locator("#messages .msg-user", has_text=question).wait_for()
+    target.wait_for_function("() => document.getElementById('status').textContent === ''")
+    cards = target.locator("#messages .msg-bot")
+    assert cards.count() == before + 1, (cards.all_inner_texts()[before:], detail() if detail else None)
+    return cards.nth(before)

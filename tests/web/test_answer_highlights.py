@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from tests.support.browser import ask_in_chat  # noqa: E402
 from tests.support.widget_site import BUTTON_NAME, Site, panel_frame  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -62,15 +63,7 @@ def ask_and_check(target, bot_stack, expected) -> None:
     """Ask in `target` (the page or the widget's frame) and check the new card's bold text."""
     answer, sentences = expected
     target.locator("#messages .msg-bot[data-welcome]").wait_for()
-    before = target.locator("#messages .msg-bot").count()
-    box = target.locator("#chat-input")
-    box.fill(QUESTION)
-    box.press("Enter")
-    target.locator("#messages .msg-user", has_text=QUESTION).wait_for()
-    target.wait_for_function("() => document.getElementById('status').textContent === ''")
-    cards = target.locator("#messages .msg-bot")
-    assert cards.count() == before + 1, (cards.all_inner_texts()[before:], bot_stack.logs())
-    paragraph = cards.last.locator(".card-text").first
+    paragraph = ask_in_chat(target, QUESTION, bot_stack.logs).locator(".card-text").first
     assert paragraph.text_content() == answer, (paragraph.text_content(), bot_stack.logs())
     assert paragraph.locator("strong").all_text_contents() == sentences
     nodes = paragraph.evaluate(TEXT_WEIGHTS)

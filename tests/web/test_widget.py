@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from tests.support.browser import ask_in_chat  # noqa: E402
 from tests.support.procs import free_port  # noqa: E402
 from tests.support.widget_site import BUTTON_NAME, SHADOW, Site, panel_frame  # noqa: E402
 
@@ -86,15 +87,7 @@ def frame_focus(frame) -> str:
 
 def ask(frame, question: str) -> str:
     """Ask in the panel; the text of the one new card."""
-    before = frame.locator("#messages .msg-bot").count()
-    box = frame.locator("#chat-input")
-    box.fill(question)
-    box.press("Enter")
-    frame.locator("#messages .msg-user", has_text=question).wait_for()
-    frame.wait_for_function("() => document.getElementById('status').textContent === ''")
-    cards = frame.locator("#messages .msg-bot")
-    assert cards.count() == before + 1, cards.all_inner_texts()[before:]  # the whole reply: one card
-    return cards.nth(before).inner_text()
+    return ask_in_chat(frame, question).inner_text()
 
 
 def axe_violations(target) -> list:
