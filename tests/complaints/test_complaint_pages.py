@@ -38,6 +38,7 @@ from faq_service.complaints.models import Complaint
 from faq_service.core.db import Database
 
 from tests.conftest import new_database_url
+from tests.support.browser import contexts_of
 from tests.support.procs import REPO, start_faq_service
 
 KEY = secrets.token_bytes(32)
@@ -98,21 +99,15 @@ class Watch:
 @pytest.fixture()
 def new_page(browser):
     """new_page(width, height) -> (page, watch) at phone width by default; closed after the test."""
-    contexts = []
-
-    def make(width: int = PHONE[0], height: int = PHONE[1], locale: str = "th-TH"):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                  service_workers="block")
-        contexts.append(ctx)
-        watch = Watch(ctx)
-        page = ctx.new_page()
-        watch.page(page)
-        page.set_default_timeout(20_000)
-        return page, watch
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contexts_of(browser) as new_context:
+        def make(width: int = PHONE[0], height: int = PHONE[1], locale: str = "th-TH"):
+            ctx = new_context(viewport={"width": width, "height": height}, locale=locale)
+            watch = Watch(ctx)
+            page = ctx.new_page()
+            watch.page(page)
+            page.set_default_timeout(20_000)
+            return page, watch
+        yield make
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import pytest
 
 from tests.staff.conftest import PASSWORD, create_admin
 from tests.staff.helpers import answered_by, wait_for
+from tests.support.browser import contexts_of
 from tests.support.procs import REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "staff"
@@ -29,18 +30,13 @@ ARTIFACTS = REPO / "test-artifacts" / "staff"
 
 @pytest.fixture()
 def new_page(browser):
-    contexts = []
-
-    def make(bypass_csp: bool = False, locale: str = "en-US"):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=bypass_csp,
-                                  service_workers="block")
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(30_000)
-        return page
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contexts_of(browser) as new_context:
+        def make(bypass_csp: bool = False, locale: str = "en-US"):
+            page = new_context(viewport={"width": 1280, "height": 900}, locale=locale,
+                               bypass_csp=bypass_csp).new_page()
+            page.set_default_timeout(30_000)
+            return page
+        yield make
 
 
 def shot(page, name: str) -> None:

@@ -25,6 +25,23 @@ def chromium() -> Iterator[pw_sync.Browser]:
             browser.close()
 
 
+@contextmanager
+def contexts_of(browser: pw_sync.Browser) -> Iterator[Callable[..., pw_sync.BrowserContext]]:
+    """A maker of browser contexts for one test, each closed when the block ends. Service workers are
+    blocked in all of them, so every request a page makes is seen by the test's route handlers."""
+    opened: list[pw_sync.BrowserContext] = []
+
+    def new_context(**options) -> pw_sync.BrowserContext:
+        ctx = browser.new_context(service_workers="block", **options)
+        opened.append(ctx)
+        return ctx
+    try:
+        yield new_context
+    finally:
+        for ctx in opened:
+            ctx.close()
+
+
 def ask_in_chat(target, question: str, detail: Callable[[], object] | None = None) -> pw_sync.Locator:
     """Type a question in the chat (the page, or the widget's panel frame), wait until it is sent and its
     reply shown, and return the reply's card: the whole reply must be that one new card. `detail` adds

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.support.browser import ask_in_chat  # noqa: E402
+from tests.support.browser import ask_in_chat, contexts_of  # noqa: E402
 from tests.support.widget_site import BUTTON_NAME, Site, panel_frame  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -45,18 +45,12 @@ def expected(bot_stack):
 
 @pytest.fixture()
 def new_page(browser):
-    contexts = []
-
-    def make():
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH", service_workers="block")
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(45_000)
-        return page
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contexts_of(browser) as new_context:
+        def make():
+            page = new_context(viewport={"width": 1280, "height": 900}, locale="th-TH").new_page()
+            page.set_default_timeout(45_000)
+            return page
+        yield make
 
 
 def ask_and_check(target, bot_stack, expected) -> None:

@@ -26,6 +26,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.support import procs  # noqa: E402
+from tests.support.browser import contexts_of  # noqa: E402
 
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -174,21 +175,15 @@ class Recorder:
 @pytest.fixture()
 def new_page(browser):
     """new_page(width, height, lang) -> (page, recorder); contexts are closed after the test."""
-    contexts = []
-
-    def make(width: int = 1280, height: int = 860, locale: str = "th-TH", bypass_csp: bool = False):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                  service_workers="block", bypass_csp=bypass_csp)
-        contexts.append(ctx)
-        rec = Recorder(ctx)
-        page = ctx.new_page()
-        rec.watch(page)
-        page.set_default_timeout(15_000)
-        return page, rec
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contexts_of(browser) as new_context:
+        def make(width: int = 1280, height: int = 860, locale: str = "th-TH", bypass_csp: bool = False):
+            ctx = new_context(viewport={"width": width, "height": height}, locale=locale, bypass_csp=bypass_csp)
+            rec = Recorder(ctx)
+            page = ctx.new_page()
+            rec.watch(page)
+            page.set_default_timeout(15_000)
+            return page, rec
+        yield make
 
 
 def shot(page, name: str) -> Path:

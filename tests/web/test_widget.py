@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.support.browser import ask_in_chat  # noqa: E402
+from tests.support.browser import ask_in_chat, contexts_of  # noqa: E402
 from tests.support.procs import free_port  # noqa: E402
 from tests.support.widget_site import BUTTON_NAME, SHADOW, Site, panel_frame  # noqa: E402
 
@@ -50,21 +50,15 @@ def sites(bot_stack):
 
 @pytest.fixture()
 def new_page(browser):
-    contexts = []
-
-    def make(width: int = 1280, height: int = 860, bypass_csp: bool = False):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH",
-                                  service_workers="block", bypass_csp=bypass_csp)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(45_000)
-        page.console = []
-        page.on("console", lambda m: page.console.append(m.text))
-        return page
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contexts_of(browser) as new_context:
+        def make(width: int = 1280, height: int = 860, bypass_csp: bool = False):
+            page = new_context(viewport={"width": width, "height": height}, locale="th-TH",
+                               bypass_csp=bypass_csp).new_page()
+            page.set_default_timeout(45_000)
+            page.console = []
+            page.on("console", lambda m: page.console.append(m.text))
+            return page
+        yield make
 
 
 def shot(page, name: str) -> None:
