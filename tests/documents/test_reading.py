@@ -133,29 +133,34 @@ def test_the_worker_is_another_process_at_low_priority():
 
 
 def session_niceness() -> str | None:
-    """This process's autogroup niceness, or None where it is in no autogroup: the kernel shows nothing
-    for a process in a cgroup of its own (a container), where the cgroup shares the CPU instead."""
+    """This process's autogroup niceness, or None where its session has no autogroup of its own: the
+    kernel shows nothing for the default one (a session begun before autogroups, as under a CI runner)."""
     fields = open("/proc/self/autogroup").read().split()
     return fields[-1] if fields else None
+
+
+def child_session_niceness(code: str, own_session: bool) -> tuple[str, str]:
+    run = subprocess.run([sys.executable, "-c", code + "; fields = open('/proc/self/autogroup').read().split(); "
+                          "print(os.nice(0), fields[-1] if fields else 'none')"],
+                         capture_output=True, text=True, timeout=120, start_new_session=own_session, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr
+    niceness, group = run.stdout.split()
+    return niceness, group
 
 
 @pytest.mark.parametrize("own_session", [True, False])
 def test_a_worker_in_a_session_of_its_own_lowers_its_session_too(own_session):
     """Linux shares the CPU between sessions (autogroups) before nice counts: a worker started apart
     lowers its own session; one in another's session (the service's reader) leaves that session alone."""
-    code = ("from faq_service.documents.worker import lower_priority; import os; lower_priority(); "
-            "fields = open('/proc/self/autogroup').read().split(); "
-            "print(os.nice(0), fields[-1] if fields else 'none')")
     before = session_niceness()
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         start_new_session=own_session, cwd=REPO_ROOT)
-    assert run.returncode == 0, run.stderr
-    niceness, group = run.stdout.split()
-    assert int(niceness) == 19, run.stderr
-    if before is None:  # no autogroups here: nice alone decides, and lowering the session is a no-op
+    _, plain_group = child_session_niceness("import os", own_session)  # what a child gets without lowering
+    niceness, group = child_session_niceness(
+        "from faq_service.documents.worker import lower_priority; import os; lower_priority()", own_session)
+    assert int(niceness) == 19
+    if plain_group == "none":  # its session has no autogroup to lower: nice alone decides
         assert group == "none"
     else:
-        assert group == ("19" if own_session else before)
+        assert group == ("19" if own_session else plain_group)
     assert session_niceness() == before
 
 
