@@ -40,11 +40,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
 
+from bench.heldout_eval import TUNE_ONLY
 from tests.support.stack import BotStack
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 # Tuning sets by default; sealed sets are asked for by name, once, with the final settings.
-TUNING_SETS = ("visitor_tune.yml", "report_fresh.yml", "visitor_tune_2.yml")
+TUNING_SETS = TUNE_ONLY
 CHOICE = re.compile(r'^/ask_question\{"faq_id":\s*(\d+)\}$')
 CONCURRENCY = 4
 DOCUMENT = "answered_from_document"

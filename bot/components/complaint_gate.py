@@ -4,7 +4,8 @@
 - a "report" that asks how reporting works (a word of `asking`) without saying the visitor wants to
   report now (no word of `wishing`) is a question about complaints: the knowledge base answers it and the
   bot offers to take a report, so a wish phrased as a question costs one click, and a question is never
-  lost to an intake it did not ask for.
+  lost to an intake it did not ask for;
+- a status check that asks how following a complaint works (a word of `how_to`) is such a question too.
 
 The intent classifier is confident on sentences unlike anything it was trained on ("tceb homepage" as a
 wish to report). Starting the intake there fails the visitor's question, while a real report or status
@@ -24,8 +25,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.intent_rewriter import INTENT_RANKING, IntentRewriter
-from bot.confidential import (CONFIDENTIAL_INTENTS, FALLBACK_INTENT, REPORT_INTENT, contains_tracking_code,
-                              leading_intent)
+from bot.confidential import (CONFIDENTIAL_INTENTS, FALLBACK_INTENT, REPORT_INTENT, STATUS_INTENT,
+                              contains_tracking_code, leading_intent)
 
 CUES_FILE = Path(__file__).resolve().parents[1] / "complaint_cues.yml"
 QUESTION_INTENT = "ask_question"
@@ -46,8 +47,8 @@ class Cues:
 
     def __init__(self, path: Path = CUES_FILE) -> None:
         lists = yaml.safe_load(path.read_text(encoding="utf-8"))
-        self.complaint, self.asking, self.wishing, self.not_wishing = (
-            cue_pattern(lists[name]) for name in ("cues", "asking", "wishing", "not_wishing"))
+        self.complaint, self.asking, self.wishing, self.not_wishing, self.how_to = (
+            cue_pattern(lists[name]) for name in ("cues", "asking", "wishing", "not_wishing", "how_to"))
 
     def names_a_complaint(self, text: str) -> bool:
         return self.complaint.search(text) is not None
@@ -55,6 +56,9 @@ class Cues:
     def asks_how_reporting_works(self, text: str) -> bool:
         wish = self.wishing.search(self.not_wishing.sub(" ", text)) is not None
         return self.asking.search(text) is not None and not wish
+
+    def asks_how_to_follow_up(self, text: str) -> bool:
+        return self.how_to.search(text) is not None
 
 
 @DefaultV1Recipe.register(
@@ -76,6 +80,8 @@ class ComplaintCueGate(IntentRewriter):
         if not self.cues.names_a_complaint(text):
             new_intent = FALLBACK_INTENT if intent == FALLBACK_INTENT else QUESTION_INTENT
         elif leaning == REPORT_INTENT and self.cues.asks_how_reporting_works(text):
+            new_intent = CHANNELS_INTENT
+        elif leaning == STATUS_INTENT and self.cues.asks_how_to_follow_up(text):
             new_intent = CHANNELS_INTENT
         else:
             return

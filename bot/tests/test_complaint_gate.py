@@ -78,3 +78,21 @@ def test_a_wish_to_report_starts_the_intake_even_as_a_question(text):
     m = message(text, "report_wrongdoing")
     ComplaintCueGate({}).process([m])
     assert m.get(INTENT)["name"] == "report_wrongdoing"
+
+
+@pytest.mark.parametrize("text", [
+    "I sent a complaint yesterday, how do I check its status?",
+    "ส่งเรื่องร้องเรียนไปแล้ว ติดตามสถานะยังไงคะ",
+])
+def test_asking_how_to_follow_a_complaint_is_a_question_about_complaints(text):
+    m = message(text, "check_complaint_status")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "ask_complaint_channels"
+    assert not is_confidential("ask_complaint_channels", text, None, m.get("intent_ranking"))
+
+
+def test_a_status_question_with_a_tracking_code_stays_a_status_check():
+    text = "how do I check TC-7KQ4-M2XP-9D3F"
+    m = message(text, "check_complaint_status")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "check_complaint_status"

@@ -200,3 +200,28 @@ def asks_past_record(question: str, scope: dict, today: date | None = None) -> b
         return False  # scope_gap compares the years
     today = today or datetime.now(BANGKOK).date()
     return any(y.year < _current_year_be(today, y.fiscal) for y in years_in(question, today))
+
+
+# Months by number, as Thai (full and abbreviated) and English (full and short) write them; "may" only
+# beside a number or after "in", since it is also a verb.
+_MONTHS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"มกรา|ม\.\s?ค\.|\bjan(?:uary)?\b", r"กุมภา|ก\.\s?พ\.|\bfeb(?:ruary)?\b", r"มีนา|มี\.\s?ค\.|\bmar(?:ch)?\b",
+    r"เมษา|เม\.\s?ย\.|\bapr(?:il)?\b", r"พฤษภา|พ\.\s?ค\.|\bmay\s+\d|\d\s*may\b|\bin\s+may\b",
+    r"มิถุนา|มิ\.\s?ย\.|\bjune?\b", r"กรกฎา|ก\.\s?ค\.|\bjul(?:y)?\b", r"สิงหา|ส\.\s?ค\.|\baug(?:ust)?\b",
+    r"กันยา|ก\.\s?ย\.|\bsept?(?:ember)?\b", r"ตุลา|ต\.\s?ค\.|\boct(?:ober)?\b", r"พฤศจิกา|พ\.\s?ย\.|\bnov(?:ember)?\b",
+    r"ธันวา|ธ\.\s?ค\.|\bdec(?:ember)?\b"))
+
+
+def months_in(text: str) -> set[int]:
+    text = normalize(text)
+    return {number for number, pattern in enumerate(_MONTHS, 1) if pattern.search(text)}
+
+
+def asks_other_month(question: str, texts: list[str]) -> bool:
+    """An entry whose texts date what they tell by month (a training in May) does not answer a question
+    about another month: the visitor would get May's figures as June's."""
+    asked = months_in(question)
+    if not asked:
+        return False
+    held = set().union(*(months_in(t) for t in texts)) if texts else set()
+    return bool(held) and not asked & held

@@ -19,7 +19,7 @@ from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
 from faq_service.retrieval.details import missing_detail
-from faq_service.retrieval.scope import ScopeGap, asks_past_record, implied_scope, scope_gap
+from faq_service.retrieval.scope import ScopeGap, asks_other_month, asks_past_record, implied_scope, scope_gap
 from faq_service.retrieval.passages import (PassageDoc, PassageHit, PassageIndex, PassageSource,
                                             answer_from_document)
 from faq_service.core.text import detect_lang
@@ -92,11 +92,14 @@ class EntrySource(Protocol):
 
 def _beyond(question: str, doc: EntryDoc, scope: dict) -> tuple[str | None, ScopeGap | None]:
     """What the question asks beyond what an entry (or a passage) holds: a kind of detail it lacks
-    (retrieval/details.py; "past_record" for a past year asked of a text naming no year), and the
+    (retrieval/details.py; "past_record" for a past year asked of a text naming no year, "other_month" for
+    a month it does not tell of), and the
     years or organisations outside its scope (retrieval/scope.py)."""
     missing = missing_detail(question, doc)
     if missing is None and asks_past_record(question, scope):
         missing = "past_record"
+    if missing is None and asks_other_month(question, [*doc.questions.values(), *doc.answers.values()]):
+        missing = "other_month"
     return missing, scope_gap(question, scope)
 
 

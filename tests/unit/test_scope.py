@@ -235,3 +235,41 @@ def test_numbers_written_as_words_are_numbers():
     assert missing_detail("How many days are lost items kept?", kept) is None
     assert missing_detail("how long are lost items kept", kept) is None
     assert missing_detail("How many staff look after lost items?", kept) == "count"
+
+
+PROGRAMME = EntryDoc(5, 1, {"en": "What does the mega event programme support?", "th": "โครงการสนับสนุนเมกะอีเว้นท์"},
+                     {}, {"en": "It supports large international events held in Thailand; apply online.",
+                          "th": "สนับสนุนงานขนาดใหญ่ระดับนานาชาติที่จัดในประเทศไทย สมัครออนไลน์"})
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("what's the deadline to apply for mega event support", "deadline"), ("ปิดรับสมัครวันไหน", "deadline"),
+    ("which of the events scored lowest", "extreme"), ("งานไหนได้คะแนนสูงที่สุด", "extreme"),
+    ("how much money does the programme give", "amount"), ("งบประมาณสนับสนุนเท่าไหร่", "amount"),
+    ("does TCEB have a branch in Chiang Mai", "branch"), ("มีสำนักงานสาขาที่ภูเก็ตไหม", "branch"),
+    ("when is the next mega event intake", "upcoming"), ("รอบหน้าเปิดเมื่อไหร่", "upcoming")])
+def test_a_deadline_an_extreme_an_amount_a_branch_or_a_next_round_the_entry_lacks(question, kind):
+    assert missing_detail(question, PROGRAMME) == kind
+
+
+def test_the_same_details_answered_by_an_entry_that_holds_them():
+    holding = EntryDoc(6, 1, {"en": "Support amounts and deadlines"}, {},
+                       {"en": "Up to 1 million baht; apply no later than 90 days before the event; the highest "
+                              "score wins; offices in Bangkok and a regional office; open every year."})
+    for question in ("what's the deadline", "how much money does it give", "which scored highest",
+                     "is there a regional office", "when is the next round"):
+        assert missing_detail(question, holding) is None, question
+    assert missing_detail("ผู้บริหารสูงสุดได้เห็นเรื่องไหม", PROGRAMME) is None  # a title, not "the highest"
+
+
+def test_a_month_the_entry_does_not_tell_of():
+    from faq_service.retrieval.scope import asks_other_month, months_in
+    training = ["Staff were trained online twice: 25 people on 22 May 2020 and 32 on 29 May 2020.",
+                "อบรมออนไลน์ 2 ครั้ง 22 พฤษภาคม 2563 และ 29 พฤษภาคม 2563"]
+    assert months_in("อบรมรอบเดือน มิ.ย. 63") == {6} and months_in("in June 2020, then in may") == {5, 6}
+    assert months_in("may I ask how many people came") == set()  # "may" the verb
+    assert asks_other_month("how many joined the training in June 2020", training)
+    assert asks_other_month("อบรมเดือนมิ.ย. 63 มีคนเข้ากี่คน", training)
+    assert not asks_other_month("how many joined the training in May 2020", training)
+    assert not asks_other_month("how many joined the training", training)
+    assert not asks_other_month("any training in June?", ["Training is offered all year."])
