@@ -43,8 +43,9 @@ def _own() -> re.Pattern:
     return _pattern(_data()["own"])
 
 
-# A number as answers write it: digits (either script), a Thai or English number word, or none.
-_NUMBER = (r"[0-9๐-๙]|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
+# A number as answers write it: digits (either script), a Thai or English number word, none, or a number
+# of days the settings fill in ({complaint_ack_days}).
+_NUMBER = (r"[0-9๐-๙]|\{[a-z_]+_days\}|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
            r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
            r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred)\b")
 _WINDOW = 30  # characters between the number and the thing counted

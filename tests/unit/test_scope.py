@@ -273,3 +273,11 @@ def test_a_month_the_entry_does_not_tell_of():
     assert not asks_other_month("how many joined the training in May 2020", training)
     assert not asks_other_month("how many joined the training", training)
     assert not asks_other_month("any training in June?", ["Training is offered all year."])
+
+
+def test_a_number_of_days_the_settings_fill_in_is_a_number_and_chat_spellings_of_fax_ask_for_one():
+    after = EntryDoc(8, 1, {"th": "แจ้งเรื่องร้องเรียนแล้วจะเกิดอะไรขึ้น"}, {},
+                     {"th": "เจ้าหน้าที่ตอบรับเรื่องภายใน {complaint_ack_days} วันทำการ"})
+    assert missing_detail("แจ้งไปแล้วกี่วันถึงรู้ผล", after) is None
+    assert missing_detail("how many days until I hear back", after) is None
+    assert missing_detail("เบอแฟก ทีเสบ", CONTACT) == "fax" and missing_detail("ขอเลขแฟ็กหน่อย", CONTACT) == "fax"
