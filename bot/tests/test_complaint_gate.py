@@ -96,3 +96,11 @@ def test_a_status_question_with_a_tracking_code_stays_a_status_check():
     m = message(text, "check_complaint_status")
     ComplaintCueGate({}).process([m])
     assert m.get(INTENT)["name"] == "check_complaint_status"
+
+
+@pytest.mark.parametrize("text", ["number of corruption complaints last year", "complaint statistics 2563",
+                                  "ผลการจัดการเรื่องร้องเรียนรายงานผู้บริหารบ่อยแค่ไหน", "จำนวนเรื่องร้องเรียนทุจริต"])
+def test_asking_for_figures_about_complaints_is_a_question_about_complaints(text):
+    m = message(text, "report_wrongdoing")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "ask_complaint_channels"

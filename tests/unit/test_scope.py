@@ -281,3 +281,10 @@ def test_a_number_of_days_the_settings_fill_in_is_a_number_and_chat_spellings_of
     assert missing_detail("แจ้งไปแล้วกี่วันถึงรู้ผล", after) is None
     assert missing_detail("how many days until I hear back", after) is None
     assert missing_detail("เบอแฟก ทีเสบ", CONTACT) == "fax" and missing_detail("ขอเลขแฟ็กหน่อย", CONTACT) == "fax"
+
+
+def test_the_address_of_the_officer_in_charge_is_a_personal_contact():
+    for question in ("อีเมลของเจ้าหน้าที่ฝ่าย mega event ที่ดูแลงานเราคืออะไร",
+                     "the email of the officer in charge of our application"):
+        assert missing_detail(question, CONTACT) == "personal_contact", question
+    assert missing_detail("อีเมลติดต่อเจ้าหน้าที่", CONTACT) is None
