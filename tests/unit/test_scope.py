@@ -288,3 +288,12 @@ def test_the_address_of_the_officer_in_charge_is_a_personal_contact():
                      "the email of the officer in charge of our application"):
         assert missing_detail(question, CONTACT) == "personal_contact", question
     assert missing_detail("อีเมลติดต่อเจ้าหน้าที่", CONTACT) is None
+
+
+def test_what_changed_is_not_answered_by_an_entry_that_tells_of_no_change():
+    assert missing_detail("ยุทธศาสตร์ปีหน้าจะปรับเปลี่ยนอะไรบ้าง", PROGRAMME) == "change"
+    assert missing_detail("what changed in the programme last year", PROGRAMME) == "change"
+    amended = EntryDoc(9, 1, {"en": "When was the regulation amended?"}, {},
+                       {"en": "The board amended the regulation in 2563, replacing the 2557 version."})
+    assert missing_detail("what changed in the regulation", amended) is None
+    assert missing_detail("ขอเบอร์โทรตรงของผู้อำนวยการ", CONTACT) == "personal_contact"
