@@ -296,4 +296,6 @@ def test_what_changed_is_not_answered_by_an_entry_that_tells_of_no_change():
     amended = EntryDoc(9, 1, {"en": "When was the regulation amended?"}, {},
                        {"en": "The board amended the regulation in 2563, replacing the 2557 version."})
     assert missing_detail("what changed in the regulation", amended) is None
-    assert missing_detail("ขอเบอร์โทรตรงของผู้อำนวยการ", CONTACT) == "personal_contact"
+    phone = EntryDoc(10, 1, {"th": "เบอร์โทร สสปน."}, {}, {"th": "โทร +66 2 694 6000"})
+    assert missing_detail("ขอเบอร์โทรตรงของผู้อำนวยการ", phone) == "personal_contact"
+    assert missing_detail("ขอเบอร์โทร สสปน.", phone) is None
