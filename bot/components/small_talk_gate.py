@@ -1,6 +1,7 @@
 """A Rasa 3 graph component after the classifiers: a message taken for small talk (a greeting, thanks, a
 goodbye) that carries more than the pleasantry — "hello, what can I ask here?", "thanks, and where do I
-send the form?" — is a question for the knowledge base. The fixed replies stay for pure conversation;
+send the form?" — is a question for the knowledge base, and so is a "thanks" or "goodbye" that says
+no such thing ("qwerty", a link). The fixed replies stay for pure conversation;
 a question wrapped in a greeting is answered, not greeted. The pleasantries are data
 (bot/small_talk.yml)."""
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Pleasantries:
         self.words = cue_pattern(data["pleasantries"])
         self.asking = cue_pattern(data["question_cues"])
         self.max_left = int(data["max_left_letters"])
+        self.says = {intent: cue_pattern(words) for intent, words in data["says"].items()}
 
     def carries_more(self, text: str) -> bool:
         """Whether a question is left once the pleasantry's words are taken out: more than a few
@@ -34,6 +36,11 @@ class Pleasantries:
         rest = self.words.sub(" ", text.lower())
         asks = "?" in rest or "？" in rest or self.asking.search(rest) is not None
         return len(_NOT_LETTERS.sub("", rest)) > self.max_left and asks
+
+    def is_not_what_it_was_taken_for(self, text: str, intent: str) -> bool:
+        """A thanks or goodbye that says no such thing (the classifier's guess on text unlike any)."""
+        says = self.says.get(intent)
+        return says is not None and says.search(text.lower()) is None
 
 
 @DefaultV1Recipe.register(
@@ -48,5 +55,7 @@ class SmallTalkGate(IntentRewriter):
 
     def revise(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent in SMALL_TALK_INTENTS and self.pleasantries.carries_more(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        if intent in SMALL_TALK_INTENTS and (self.pleasantries.carries_more(text)
+                                             or self.pleasantries.is_not_what_it_was_taken_for(text, intent)):
             self.set_intent(message, QUESTION_INTENT, drop=SMALL_TALK_INTENTS)

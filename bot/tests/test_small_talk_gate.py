@@ -32,3 +32,20 @@ def test_small_talk_carrying_a_question_becomes_a_question(text, intent):
     SmallTalkGate({}).process([m])
     assert m.get(INTENT)["name"] == "ask_question"
     assert intent not in [r["name"] for r in m.get("intent_ranking")]
+
+
+@pytest.mark.parametrize("text,intent", [("qwerty", "thank"), ("test", "thank"), ("https://bit.ly/3xYz", "thank"),
+                                         ("good netflix movies tonight", "goodbye"), ("ทดสอบ", "thank")])
+def test_a_thanks_or_goodbye_that_says_none_is_a_question(text, intent):
+    m = message(text, intent)
+    SmallTalkGate({}).process([m])
+    assert m.get(INTENT)["name"] == "ask_question"
+
+
+@pytest.mark.parametrize("text,intent", [("tysm", "thank"), ("I appreciate your help", "thank"), ("later!", "goodbye"),
+                                         ("ok", "goodbye"), ("แค่นี้แหละครับ", "goodbye"), ("เจอกันใหม่ค่ะ", "goodbye"),
+                                         ("ขอบคุนค่า", "thank"), ("แต๊งกิ้วครับ", "thank")])
+def test_a_thanks_or_goodbye_in_its_own_words_stays(text, intent):
+    m = message(text, intent)
+    SmallTalkGate({}).process([m])
+    assert m.get(INTENT)["name"] == intent
