@@ -83,6 +83,7 @@ def test_a_wish_to_report_starts_the_intake_even_as_a_question(text):
 @pytest.mark.parametrize("text", [
     "I sent a complaint yesterday, how do I check its status?",
     "ส่งเรื่องร้องเรียนไปแล้ว ติดตามสถานะยังไงคะ",
+    "ร้องเรียนไปแล้วกี่วันถึงจะรู้ผล",
 ])
 def test_asking_how_to_follow_a_complaint_is_a_question_about_complaints(text):
     m = message(text, "check_complaint_status")
