@@ -299,3 +299,14 @@ def test_what_changed_is_not_answered_by_an_entry_that_tells_of_no_change():
     phone = EntryDoc(10, 1, {"th": "เบอร์โทร สสปน."}, {}, {"th": "โทร +66 2 694 6000"})
     assert missing_detail("ขอเบอร์โทรตรงของผู้อำนวยการ", phone) == "personal_contact"
     assert missing_detail("ขอเบอร์โทร สสปน.", phone) is None
+
+
+def test_a_list_to_count_an_intern_and_a_forwarded_email():
+    listing = EntryDoc(11, 1, {"th": "มีโครงการสนับสนุนอะไรบ้าง"}, {},
+                       {"th": "โครงการสนับสนุน ได้แก่ การจัดประชุมในประเทศ งานแสดงสินค้า และ Mega Events"})
+    assert missing_detail("โครงการสนับสนุนมีกี่แบบ", listing) is None
+    assert missing_detail("โครงการสนับสนุนมีกี่แบบ", PROGRAMME) == "number"
+    assert missing_detail("น้องฝึกงานถามว่าทีเส็บทำอะไร", PROGRAMME) is None
+    assert missing_detail("รับนักศึกษาฝึกงานไหม", PROGRAMME) == "jobs"
+    assert missing_detail("my boss forwarded me an email from TCEB, what do you do?", PROGRAMME) is None
+    assert missing_detail("what is TCEB's email", PROGRAMME) == "email"
