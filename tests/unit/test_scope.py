@@ -304,3 +304,8 @@ def test_a_list_to_count_an_intern_and_a_forwarded_email():
     assert missing_detail("รับนักศึกษาฝึกงานไหม", PROGRAMME) == "jobs"
     assert missing_detail("my boss forwarded me an email from TCEB, what do you do?", PROGRAMME) is None
     assert missing_detail("what is TCEB's email", PROGRAMME) == "email"
+
+
+def test_the_office_in_its_building_is_no_branch():
+    assert missing_detail("Can I bring my pet parrot to the TCEB office in Siam Piwat Tower?", PROGRAMME) is None
+    assert missing_detail("does TCEB have offices outside Bangkok", PROGRAMME) == "branch"
