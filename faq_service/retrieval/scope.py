@@ -142,10 +142,11 @@ def organisations_in(text: str) -> dict[str, str]:
     return found
 
 
-# Words that set two things side by side ("compared with", "higher than", "เทียบกับ", "ต่างจาก…อย่างไร");
+# Words that set two things side by side ("compared with", "higher than", "the difference between",
+# "เทียบกับ", "ต่างจาก…อย่างไร", "ต่างกันยังไง");
 # Thai cues match anywhere, so กว่า also finds ดีกว่า and เทียบ finds เมื่อเทียบ.
-COMPARISON = re.compile(r"\b(?:compare[ds]?|comparing|comparison|versus|vs\.?|than|differ(?:s|ence|ent)?\s+from)\b"
-                        r"|เทียบ|ต่างจาก|ต่างกับ|กว่า", re.IGNORECASE)
+COMPARISON = re.compile(r"\b(?:compare[ds]?|comparing|comparison|versus|vs\.?|than|differ(?:s|ence|ent)?\s+from"
+                        r"|difference\s+between)\b|เทียบ|ต่างจาก|ต่างกับ|ต่างกัน|แตกต่าง|กว่า", re.IGNORECASE)
 
 
 @dataclass

@@ -48,6 +48,8 @@ def test_another_organisation_is_a_gap_unless_the_entrys_own_is_named_too():
     ("TCEB vs BITEC ITA score", "bitec"),
     ("คะแนน ITA ทีเส็บเทียบกับ ททท.", "ททท."),
     ("ITA ของ สสปน. ดีกว่า ททท. ไหม", "ททท."),
+    ("what's the difference between TCEB and TAT's ITA?", "tat"),
+    ("ITA ทีเส็บกับ ททท ต่างกันยังไง", "ททท"),
 ])
 def test_a_comparison_with_another_organisation_is_a_gap_even_with_the_entrys_own_named(question, other):
     """The entry holds one side of the comparison: the reply says so instead of answering."""
@@ -55,6 +57,14 @@ def test_a_comparison_with_another_organisation_is_a_gap_even_with_the_entrys_ow
     assert organisations_in("Thailand Convention and Exhibition Bureau") == {
         "TCEB": "thailand convention and exhibition bureau"}
     assert "TAT" not in organisations_in("statistics")  # whole words only for Latin names
+
+
+def test_other_organisations_named_as_such_and_places_are_other_organisations():
+    assert scope_gap("what ITA scores did other public organisations get", ITA).organisations == [
+        "other public organisations"]
+    assert scope_gap("คะแนน ITA ของหน่วยงานอื่น", ITA).organisations == ["หน่วยงานอื่น"]
+    assert scope_gap("what time does the grand palace open", implied_scope(["Office hours are not published."], None))
+    assert scope_gap("ITA ตัวชี้วัดวัดเรื่องอะไร", ITA) is None  # วัด (a temple) only as a whole name
 
 
 def test_an_entry_without_a_scope_is_never_partial():
@@ -309,3 +319,4 @@ def test_a_list_to_count_an_intern_and_a_forwarded_email():
 def test_the_office_in_its_building_is_no_branch():
     assert missing_detail("Can I bring my pet parrot to the TCEB office in Siam Piwat Tower?", PROGRAMME) is None
     assert missing_detail("does TCEB have offices outside Bangkok", PROGRAMME) == "branch"
+    assert missing_detail("mega event สนับสนุนสาขาอะไรบ้าง", PROGRAMME) is None  # a field, not an office
