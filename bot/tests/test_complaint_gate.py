@@ -65,6 +65,9 @@ def test_latin_cues_match_at_word_starts_only():
     ("complaint statistics 2563", "report_wrongdoing"),
     ("ผลการจัดการเรื่องร้องเรียนรายงานผู้บริหารบ่อยแค่ไหน", "report_wrongdoing"),
     ("จำนวนเรื่องร้องเรียนทุจริต", "report_wrongdoing"),
+    ("corruption complaint count for the year", "report_wrongdoing"),
+    ("สรุปเรื่องร้องเรียน รายงานผู้บริหารทุก 6 เดือน", "report_wrongdoing"),
+    ("เห็นเจ้าหน้าที่ส่อทุจริต จะแจ้งยังไงให้ปลอดภัย", "report_wrongdoing"),  # จะแจ้ง + how: no wish
     # asking how following a complaint works, not for one's own complaint's status
     ("I sent a complaint yesterday, how do I check its status?", "check_complaint_status"),
     ("ส่งเรื่องร้องเรียนไปแล้ว ติดตามสถานะยังไงคะ", "check_complaint_status"),
