@@ -320,3 +320,11 @@ def test_the_office_in_its_building_is_no_branch():
     assert missing_detail("Can I bring my pet parrot to the TCEB office in Siam Piwat Tower?", PROGRAMME) is None
     assert missing_detail("does TCEB have offices outside Bangkok", PROGRAMME) == "branch"
     assert missing_detail("mega event สนับสนุนสาขาอะไรบ้าง", PROGRAMME) is None  # a field, not an office
+
+
+def test_a_floor_is_asked_of_an_entry_that_names_one():
+    hours = EntryDoc(12, 1, {"th": "เปิดกี่โมง"}, {}, {"th": "โทร +66 2 694 6000 เพื่อสอบถามเวลาทำการ"})
+    address = EntryDoc(13, 1, {"th": "ที่อยู่ สสปน."}, {}, {"th": "อาคารสยามพิวรรธน์ทาวเวอร์ ชั้น 12"})
+    assert missing_detail("ไปถึงตึกแล้วต้องขึ้นชั้นไหนคะ", hours) == "floor"
+    assert missing_detail("ไปถึงตึกแล้วต้องขึ้นชั้นไหนคะ", address) is None
+    assert missing_detail("which floor is the office on", address) is None
