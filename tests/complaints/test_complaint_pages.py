@@ -38,7 +38,7 @@ from faq_service.complaints.models import Complaint
 from faq_service.core.db import Database
 
 from tests.conftest import new_database_url
-from tests.support.browser import contexts_of
+from tests.support.browser import PageWatch, contexts_of
 from tests.support.procs import REPO, start_faq_service
 
 KEY = secrets.token_bytes(32)
@@ -48,15 +48,9 @@ COMPLAINTS_DIR = REPO / "faq_service" / "complaints"
 AXE_JS = REPO / "faq_service" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts" / "complaints"
 TEXTS = yaml.safe_load((COMPLAINTS_DIR / "pages.yml").read_text(encoding="utf-8"))
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PAGES = ("/complaints", "/complaints/status")
 PAGE_TEMPLATES = ("_layout.html", "_fields.html", "complaint_form.html", "complaint_status.html")
 PAGE_SCRIPTS = ("common.js", "complaint_form.js", "complaint_status.js")
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,33 +72,15 @@ def site(request, tmp_path_factory, postgres_dbs, artifacts_dir):
     proc.stop()
 
 
-class Watch:
-    """Every request a context makes (anything not on this machine is aborted) and the page's errors."""
-
-    def __init__(self, context) -> None:
-        self.requests = []
-        self.errors: list[str] = []
-        context.on("request", lambda r: self.requests.append(r))
-        context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost|\[::1\])[:/]).*"),
-                      lambda route: route.abort() if not is_local(route.request.url) else route.continue_())
-
-    def page(self, page) -> None:
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def non_local(self) -> list[str]:
-        return [r.url for r in self.requests if not is_local(r.url)]
-
-
 @pytest.fixture()
 def new_page(browser):
     """new_page(width, height) -> (page, watch) at phone width by default; closed after the test."""
     with contexts_of(browser) as new_context:
         def make(width: int = PHONE[0], height: int = PHONE[1], locale: str = "th-TH"):
             ctx = new_context(viewport={"width": width, "height": height}, locale=locale)
-            watch = Watch(ctx)
+            watch = PageWatch(ctx)
             page = ctx.new_page()
-            watch.page(page)
+            watch.watch(page)
             page.set_default_timeout(20_000)
             return page, watch
         yield make

@@ -17,7 +17,6 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,25 +25,17 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.support import procs  # noqa: E402
-from tests.support.browser import contexts_of  # noqa: E402
+from tests.support.browser import PageWatch, contexts_of  # noqa: E402
 
 
 ARTIFACTS = REPO / "test-artifacts" / "web"
 WEB_DIR = REPO / "faq_service" / "web"
 AXE_JS = WEB_DIR / "node_modules" / "axe-core" / "axe.min.js"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 # An answer whose marked sentences follow an emoji (one code point, two UTF-16 units) and hold a link.
 HIGHLIGHTED = "ค่าบริการ 🙂 ฟรี. ดูที่ https://example.org/fees ได้ทุกวัน. จบ"
 HIGHLIGHT_SPANS = [[HIGHLIGHTED.index(s), HIGHLIGHTED.index(s) + len(s)]
                    for s in ("ฟรี.", "ดูที่ https://example.org/fees ได้ทุกวัน.")]
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about", "chrome-error"):
-        return True
-    return parts.hostname in LOCAL_HOSTS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,33 +143,13 @@ def faq_web(tmp_path_factory, stub_rasa):
         proc.stop()
 
 
-class Recorder:
-    """Every request and websocket a page opens, and its console errors."""
-
-    def __init__(self, context) -> None:
-        self.urls: list[str] = []
-        self.console_errors: list[str] = []
-        context.on("request", lambda r: self.urls.append(r.url))
-        # Anything not on this machine is aborted as well as recorded: nothing may leave it.
-        context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost|\[::1\])[:/]).*"),
-                      lambda route: route.abort() if not is_local(route.request.url) else route.continue_())
-
-    def watch(self, page) -> None:
-        page.on("websocket", lambda ws: self.urls.append(ws.url))
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-
-    def non_local(self) -> list[str]:
-        return [u for u in self.urls if not is_local(u)]
-
-
 @pytest.fixture()
 def new_page(browser):
     """new_page(width, height, lang) -> (page, recorder); contexts are closed after the test."""
     with contexts_of(browser) as new_context:
         def make(width: int = 1280, height: int = 860, locale: str = "th-TH", bypass_csp: bool = False):
             ctx = new_context(viewport={"width": width, "height": height}, locale=locale, bypass_csp=bypass_csp)
-            rec = Recorder(ctx)
+            rec = PageWatch(ctx, error_pages_local=True)
             page = ctx.new_page()
             rec.watch(page)
             page.set_default_timeout(15_000)
@@ -227,7 +198,7 @@ def test_chat_page_loads_only_local_assets(faq_web, stub_rasa, new_page):
 
     assert len(rec.urls) >= 3
     assert rec.non_local() == [], f"non-local requests: {rec.non_local()}"
-    assert rec.console_errors == [], rec.console_errors
+    assert rec.errors == [], rec.errors
 
 
 def test_chat_page_phone_width(faq_web, new_page):
@@ -266,7 +237,7 @@ def test_docs_loads_only_local_assets(faq_web, new_page):
     assert any("/static/vendor/swagger-ui/swagger-ui-bundle.js" in u for u in rec.urls)
     assert any(u.endswith("/openapi.json") for u in rec.urls)
     assert rec.non_local() == [], f"non-local requests: {rec.non_local()}"
-    assert rec.console_errors == [], rec.console_errors
+    assert rec.errors == [], rec.errors
 
 
 # ---------------------------------------------------------------------------------------------
