@@ -163,10 +163,12 @@ def implied_scope(texts: list[str], scope: dict | None) -> dict:
     stated, so that every entry is checked and not only those with a scope: an entry is about its
     scope's organisation (TCEB unless stated) and about every organisation its texts name (a tax entry
     that names the Revenue Department answers about it); an entry whose scope states no years is about
-    the years its texts name, when they name any (an entry that names none holds for every year)."""
+    the years its texts name, when they name any (an entry that names none holds for every year); and
+    it tells of the months its texts name (asks_other_month)."""
     implied = dict(scope or {})
     joined = " ".join(texts)
     implied["mentions"] = sorted(organisations_in(joined))
+    implied["months"] = sorted(months_in(joined))
     if not implied.get("fiscal_years") and not implied.get("years"):
         years = sorted({y.year for y in years_in(joined)})
         if years:
@@ -218,11 +220,9 @@ def months_in(text: str) -> set[int]:
     return {number for number, pattern in enumerate(_MONTHS, 1) if pattern.search(text)}
 
 
-def asks_other_month(question: str, texts: list[str]) -> bool:
+def asks_other_month(question: str, scope: dict) -> bool:
     """An entry whose texts date what they tell by month (a training in May) does not answer a question
     about another month: the visitor would get May's figures as June's."""
     asked = months_in(question)
-    if not asked:
-        return False
-    held = set().union(*(months_in(t) for t in texts)) if texts else set()
-    return bool(held) and not asked & held
+    held = set(scope.get("months") or ())
+    return bool(asked and held) and not asked & held

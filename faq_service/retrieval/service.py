@@ -98,7 +98,7 @@ def _beyond(question: str, doc: EntryDoc, scope: dict) -> tuple[str | None, Scop
     missing = missing_detail(question, doc)
     if missing is None and asks_past_record(question, scope):
         missing = "past_record"
-    if missing is None and asks_other_month(question, [*doc.questions.values(), *doc.answers.values()]):
+    if missing is None and asks_other_month(question, scope):
         missing = "other_month"
     return missing, scope_gap(question, scope)
 

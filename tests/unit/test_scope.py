@@ -270,15 +270,15 @@ def test_the_same_details_answered_by_an_entry_that_holds_them():
 
 def test_a_month_the_entry_does_not_tell_of():
     from faq_service.retrieval.scope import asks_other_month, months_in
-    training = ["Staff were trained online twice: 25 people on 22 May 2020 and 32 on 29 May 2020.",
-                "อบรมออนไลน์ 2 ครั้ง 22 พฤษภาคม 2563 และ 29 พฤษภาคม 2563"]
+    training = implied_scope(["Staff were trained online twice: 25 people on 22 May 2020 and 32 on 29 May 2020.",
+                              "อบรมออนไลน์ 2 ครั้ง 22 พฤษภาคม 2563 และ 29 พฤษภาคม 2563"], None)
     assert months_in("อบรมรอบเดือน มิ.ย. 63") == {6} and months_in("in June 2020, then in may") == {5, 6}
     assert months_in("may I ask how many people came") == set()  # "may" the verb
     assert asks_other_month("how many joined the training in June 2020", training)
     assert asks_other_month("อบรมเดือนมิ.ย. 63 มีคนเข้ากี่คน", training)
     assert not asks_other_month("how many joined the training in May 2020", training)
     assert not asks_other_month("how many joined the training", training)
-    assert not asks_other_month("any training in June?", ["Training is offered all year."])
+    assert not asks_other_month("any training in June?", implied_scope(["Training is offered all year."], None))
 
 
 def test_a_number_of_days_the_settings_fill_in_is_a_number_and_chat_spellings_of_fax_ask_for_one():
