@@ -5,7 +5,13 @@
   report now (no word of `wishing`) is a question about complaints: the knowledge base answers it and the
   bot offers to take a report, so a wish phrased as a question costs one click, and a question is never
   lost to an intake it did not ask for;
-- a status check that asks how following a complaint works (a word of `how_to`) is such a question too.
+- a wish to report that comes with a question and a worry about what reporting requires or risks (a word
+  of `worries`: "do I have to give my name?") is such a question too: the answer says how open and
+  confidential reports differ, and the report button follows;
+- a status check that asks how following a complaint works (a word of `how_to`) is such a question too;
+- a "report" that is a bare topic (a word of `topics` in a message of at most `bare_topic_words` words,
+  no wish, nothing that happened) is a search for the topic, answered the same way. A terse status check
+  ("track complaint") keeps its reply, which gives the status page.
 
 The intent classifier is confident on sentences unlike anything it was trained on ("tceb homepage" as a
 wish to report). Starting the intake there fails the visitor's question, while a real report or status
@@ -21,6 +27,7 @@ from typing import Iterable, Pattern
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -33,13 +40,24 @@ QUESTION_INTENT = "ask_question"
 CHANNELS_INTENT = "ask_complaint_channels"
 
 
-def cue_pattern(words: Iterable[str]) -> Pattern[str]:
-    """One pattern for all cue words: Latin ones at a word start, Thai ones anywhere."""
+def cue_pattern(words: Iterable[str], whole: bool = False) -> Pattern[str]:
+    """One pattern for all cue words: Latin ones at a word start (`whole`: as whole words), Thai ones
+    anywhere."""
     alternatives = []
     for word in sorted({w.strip().lower() for w in words if w and w.strip()}, key=len, reverse=True):
         escaped = re.escape(word)
-        alternatives.append(escaped if re.search(r"[\u0e00-\u0e7f]", word) else rf"(?<![a-z]){escaped}")
+        if not re.search(r"[\u0e00-\u0e7f]", word):
+            escaped = rf"(?<![a-z]){escaped}" + (r"(?![a-z'])" if whole else "")
+        alternatives.append(escaped)
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def word_count(message: Message) -> int | None:
+    """The words the tokenizer found (punctuation aside), or None before tokenizing."""
+    tokens = message.get(TOKENS_NAMES[TEXT])
+    if not tokens:
+        return None
+    return sum(1 for t in tokens if re.search(r"\w", t.text))
 
 
 class Cues:
@@ -47,15 +65,28 @@ class Cues:
 
     def __init__(self, path: Path = CUES_FILE) -> None:
         lists = yaml.safe_load(path.read_text(encoding="utf-8"))
-        self.complaint, self.asking, self.wishing, self.not_wishing, self.how_to = (
-            cue_pattern(lists[name]) for name in ("cues", "asking", "wishing", "not_wishing", "how_to"))
+        self.complaint, self.asking, self.wishing, self.not_wishing, self.how_to, self.worries, self.topics = (
+            cue_pattern(lists[name]) for name in ("cues", "asking", "wishing", "not_wishing", "how_to", "worries",
+                                                  "topics"))
+        self.narrative = cue_pattern(lists["narrative"], whole=True)
+        self.bare_topic_words = int(lists["bare_topic_words"])
 
     def names_a_complaint(self, text: str) -> bool:
         return self.complaint.search(text) is not None
 
+    def wishes(self, text: str) -> bool:
+        return self.wishing.search(self.not_wishing.sub(" ", text)) is not None
+
     def asks_how_reporting_works(self, text: str) -> bool:
-        wish = self.wishing.search(self.not_wishing.sub(" ", text)) is not None
-        return self.asking.search(text) is not None and not wish
+        if self.asking.search(text) is None:
+            return False
+        return not self.wishes(text) or self.worries.search(text) is not None
+
+    def is_bare_topic(self, text: str, words: int | None = None) -> bool:
+        """`words`: the tokenizer's count (Thai has no spaces); by default, the text's space-separated words."""
+        words = len(text.split()) if words is None else words
+        return (words <= self.bare_topic_words and self.topics.search(text) is not None
+                and self.narrative.search(text) is None and not self.wishes(text))
 
     def asks_how_to_follow_up(self, text: str) -> bool:
         return self.how_to.search(text) is not None
@@ -82,6 +113,8 @@ class ComplaintCueGate(IntentRewriter):
         elif leaning == REPORT_INTENT and self.cues.asks_how_reporting_works(text):
             new_intent = CHANNELS_INTENT
         elif leaning == STATUS_INTENT and self.cues.asks_how_to_follow_up(text):
+            new_intent = CHANNELS_INTENT
+        elif leaning == REPORT_INTENT and self.cues.is_bare_topic(text, word_count(message)):
             new_intent = CHANNELS_INTENT
         else:
             return

@@ -72,6 +72,14 @@ def test_latin_cues_match_at_word_starts_only():
     ("I sent a complaint yesterday, how do I check its status?", "check_complaint_status"),
     ("ส่งเรื่องร้องเรียนไปแล้ว ติดตามสถานะยังไงคะ", "check_complaint_status"),
     ("ร้องเรียนไปแล้วกี่วันถึงจะรู้ผล", "check_complaint_status"),
+    ("ส่งเรื่องร้องเรียนไปเมื่อวาน จะเช็คได้ที่ไหนคะ", "check_complaint_status"),
+    # a wish with a worry about what reporting requires: the answer (open or confidential) comes first
+    ("I want to report my manager for taking bribes, but do I have to give my name?", "report_wrongdoing"),
+    ("อยากร้องเรียนเจ้าหน้าที่แบบไม่บอกชื่อ ทำยังไง", "report_wrongdoing"),
+    ("อยากแจ้งเรื่องเงินทอน แต่กลัวโดนกลั่นแกล้ง ต้องเปิดเผยตัวไหมคะ", "report_wrongdoing"),
+    # a bare topic is a search for it, not a report or one's own case
+    ("complaint procedure", "report_wrongdoing"),
+    ("ร้องเรียน บริหารงานบุคคล", "report_wrongdoing"),
 ])
 def test_asking_how_complaints_work_is_a_question_about_complaints(text, intent):
     m = message(text, intent)
@@ -84,12 +92,22 @@ def test_asking_how_complaints_work_is_a_question_about_complaints(text, intent)
     "I want to report a bribe, how do I start?",
     "can you take a report about misconduct now",
     "ขอแจ้งเรื่องทุจริตตอนนี้เลยได้ไหม",
-    "อยากร้องเรียนเจ้าหน้าที่แบบไม่บอกชื่อ ทำยังไง",
+    "อยากแจ้งว่ามีการฮั้วประมูล ทำยังไง",
+    "แจ้งทุจริต",
+    "report corruption",
+    "มีการฮั้วประมูล",
 ])
 def test_a_wish_to_report_starts_the_intake_even_as_a_question(text):
     m = message(text, "report_wrongdoing")
     ComplaintCueGate({}).process([m])
     assert m.get(INTENT)["name"] == "report_wrongdoing"
+
+
+@pytest.mark.parametrize("text", ["ติดตามเรื่องร้องเรียน", "track my complaint", "complaint status"])
+def test_a_terse_status_check_keeps_its_reply(text):
+    m = message(text, "check_complaint_status")
+    ComplaintCueGate({}).process([m])
+    assert m.get(INTENT)["name"] == "check_complaint_status"
 
 
 def test_a_status_question_with_a_tracking_code_stays_a_status_check():

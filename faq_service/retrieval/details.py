@@ -48,6 +48,7 @@ def _own() -> re.Pattern:
 _NUMBER = (r"[0-9๐-๙]|\{[a-z_]+_days\}|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
            r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
            r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred)\b")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WINDOW = 30  # characters between the number and the thing counted
 
 
@@ -91,6 +92,21 @@ def _holds_count(words: tuple[str, ...], doc: EntryDoc) -> bool:
             and any(re.search(_NUMBER, normalize(a), re.IGNORECASE) for a in doc.answers.values()))
 
 
+# A numbered reference: a meeting, order or document number with its year ("ครั้งที่ 11/2562", "No. 3/2563"),
+# not part of a date (26/12/2562).
+_REFERENCE = re.compile(r"(?<![\d/.])(\d{1,3})\s*/\s*(\d{4}|\d{2})(?![\d/])")
+
+
+def references_in(text: str) -> set[str]:
+    return {f"{int(n)}/{int(y) + 2500 if len(y) == 2 else int(y)}"
+            for n, y in _REFERENCE.findall(normalize(text).translate(_THAI_DIGITS))}
+
+
+def _names_reference(asked: set[str], doc: EntryDoc) -> bool:
+    texts = [*doc.questions.values(), *doc.answers.values(), *(a for alts in doc.alternates.values() for a in alts)]
+    return any(asked & references_in(text) for text in texts)
+
+
 def asked_details(question: str) -> list[DetailKind]:
     text = _own().sub(" ", normalize(question))  # the visitor's own number or address is not asked for
     return [kind for kind in detail_kinds() if kind.asks.search(text)]
@@ -117,4 +133,9 @@ def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
     words = counted_thing(question)
     if words and not _holds_count(words, doc):
         return "count"
+    # Meeting 12/2562 is not meeting 11/2562: an entry that names no reference the question names
+    # does not tell of that meeting or document.
+    asked = references_in(question)
+    if asked and not _names_reference(asked, doc):
+        return "reference"
     return None

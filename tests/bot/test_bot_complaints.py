@@ -204,7 +204,10 @@ def test_greeting_button_starts_the_intake(bot_stack, lang, greeting, title):
 @pytest.mark.parametrize("lang,question", [("en", "how many complaint channels does TCEB have?"),
                                            ("th", "สสปน. มีช่องทางร้องเรียนกี่ช่องทาง"),
                                            ("en", "I sent a complaint last week, how do I follow it up?"),
-                                           ("th", "ส่งเรื่องร้องเรียนไปแล้ว จะติดตามเรื่องยังไงครับ")])
+                                           ("th", "ส่งเรื่องร้องเรียนไปแล้ว จะติดตามเรื่องยังไงครับ"),
+                                           # a wish to report with a worry about giving one's name
+                                           ("th", "อยากแจ้งว่ามีคนเรียกรับเงิน แต่ต้องบอกชื่อจริงไหมครับ"),
+                                           ("en", "procurement complaint")])
 def test_question_about_complaints_gets_the_answer_and_a_report_button(bot_stack, lang, question):
     user = sender("qa")
     replies = bot_stack.say(user, question)
