@@ -314,6 +314,7 @@ def test_a_list_to_count_an_intern_and_a_forwarded_email():
     assert missing_detail("รับนักศึกษาฝึกงานไหม", PROGRAMME) == "jobs"
     assert missing_detail("my boss forwarded me an email from TCEB, what do you do?", PROGRAMME) is None
     assert missing_detail("what is TCEB's email", PROGRAMME) == "email"
+    assert missing_detail("a colleague wrote ทีเส็บ in an email, is that TCEB?", PROGRAMME) is None
 
 
 def test_the_office_in_its_building_is_no_branch():
