@@ -13,6 +13,7 @@ import yaml
 
 from faq_service.core.text import normalize
 from faq_service.retrieval.index import EntryDoc
+from faq_service.retrieval.scope import years_in
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,47 @@ def _names_reference(asked: set[str], doc: EntryDoc) -> bool:
     return any(asked & references_in(text) for text in texts)
 
 
+# A numbered part: "ตัวชี้วัดที่ 9", "ข้อ 7", "indicator 9", "section 41". An entry that names no part with
+# that number does not give that part's figure (its score, its count).
+_PART = re.compile(r"(?:ตัวชี้วัด|ข้อ|หมวด|มาตรา|\bindicators?|\bitems?|\barticles?|\bsections?|\bchapters?|\bcriteri(?:on|a))"
+                   r"\s*(?:ที่|no\.?|number|#)?\s*(\d{1,3})(?![\d/.,])(?!\s*(?:ตัว|ด้าน|ข้อ|หมวด|ประการ|เรื่อง))",
+                   re.IGNORECASE)
+
+
+def parts_in(text: str) -> set[int]:
+    return {int(n) for n in _PART.findall(normalize(text).translate(_THAI_DIGITS))}
+
+
+def _names_part(asked: set[int], doc: EntryDoc) -> bool:
+    texts = [*doc.questions.values(), *doc.answers.values(), *(a for alts in doc.alternates.values() for a in alts)]
+    return any(asked & parts_in(text) for text in texts)
+
+
+# A year an entry names only with a plan ("its target for fiscal 2563 was 95") holds no result for that
+# year: a question asking how that year came out ("did it reach 95 in 2563?") gets no answer from it.
+_PLAN = re.compile(r"เป้า|แผน|\btargets?\b|\baim|\bplan(?:s|ned)?\b|\bgoals?\b", re.IGNORECASE)
+_OUTCOME = re.compile(r"ได้(?:กี่|เท่า|คะแนน|เกรด|ระดับ|ถึง)|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|ผล|คะแนน|เกรด"
+                      r"|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b|\bresults?\b|\bscored?\b|\bgrades?\b"
+                      r"|\bgot\b|\boutcome", re.IGNORECASE)
+_REACHED = re.compile(r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b",
+                      re.IGNORECASE)
+_CLAUSE = re.compile(r"\s+(?:และ|ส่วน)|;|\n|\.\s+(?=[A-Z])")
+
+
+def asks_outcome(question: str) -> bool:
+    text = normalize(question)
+    return bool(_OUTCOME.search(text)) and (not _PLAN.search(text) or bool(_REACHED.search(text)))
+
+
+def planned_only_years(doc: EntryDoc) -> set[int]:
+    planned, reported = set(), set()
+    for answer in doc.answers.values():
+        for clause in _CLAUSE.split(normalize(answer)):
+            years = {y.year for y in years_in(clause)}
+            (planned if _PLAN.search(clause) else reported).update(years)
+    return planned - reported
+
+
 def asked_details(question: str) -> list[DetailKind]:
     text = _own().sub(" ", normalize(question))  # the visitor's own number or address is not asked for
     return [kind for kind in detail_kinds() if kind.asks.search(text)]
@@ -138,4 +180,11 @@ def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
     asked = references_in(question)
     if asked and not _names_reference(asked, doc):
         return "reference"
+    # Only a part's figure: an entry listing the indicators answers "what is indicator 7?".
+    numbered = parts_in(question)
+    if numbered and asks_for_number(question) and not _names_part(numbered, doc):
+        return "part"
+    asked_years = {y.year for y in years_in(question)}
+    if asked_years and asks_outcome(question) and asked_years & planned_only_years(doc):
+        return "outcome"
     return None

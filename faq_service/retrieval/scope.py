@@ -180,8 +180,12 @@ def scope_gap(question: str, scope: dict | None) -> ScopeGap | None:
     """None when the question asks for nothing outside the entry's scope (or the entry has none)."""
     if not scope:
         return None
-    known = set(scope.get("fiscal_years") or ()) | set(scope.get("years") or ())
-    years = [y for y in years_in(question) if known and y.year not in known]
+    fiscal = set(scope.get("fiscal_years") or ())
+    known = fiscal | set(scope.get("years") or ())
+    # A year asked as a fiscal year ("ปีงบ 62") is held only as a stated fiscal year: an entry on fiscal
+    # 2563 names October 2562 as calendar year, which is not fiscal 2562.
+    years = [y for y in years_in(question)
+             if known and y.year not in (fiscal if y.fiscal and fiscal else known)]
     own = organisation_of(scope.get("organisation"))
     held = {own, *scope.get("mentions", ())}
     named = organisations_in(question)

@@ -1,0 +1,65 @@
+"""Near-scope details (retrieval/details.py, details.yml): what a question asks for that an entry does not
+hold — an officer's name, a forecast, a numbered meeting or part, a result for a year the entry only plans,
+a task to be done — and what is no question at all."""
+from __future__ import annotations
+
+from faq_service.retrieval.details import missing_detail
+from faq_service.retrieval.index import EntryDoc
+from faq_service.retrieval.scope import organisations_in, scope_gap
+
+
+def test_an_officers_name_a_forecast_and_what_is_no_question():
+    website = EntryDoc(14, 1, {"en": "What is TCEB's website?"}, {}, {"en": "https://www.businesseventsthailand.com"})
+    for question, kind in (("name of the officer handling our application", "person_name"),
+                           ("เจ้าหน้าที่ที่ดูแลโครงการชื่ออะไรคะ", "person_name"),
+                           ("what grade do you expect next year", "forecast"), ("ปีหน้าคาดว่าจะได้เกรดอะไร", "forecast"),
+                           ("www.example.com", "not_a_question"), ("https://example.org/page", "not_a_question"),
+                           ("ทีเส็บทีเส็บทีเส็บ", "not_a_question")):
+        assert missing_detail(question, website) == kind, question
+    for question in ("www.businesseventsthailand.com", "tceb.or.th", "what can I expect after reporting",
+                     "TCEB website", "www.example.com ใช่เว็บของทีเส็บไหม"):
+        assert missing_detail(question, website) is None, question
+
+
+def test_a_numbered_reference_the_entry_does_not_name_and_a_task_to_do():
+    regulation = EntryDoc(15, 1, {"th": "ข้อบังคับธรรมาภิบาล"}, {},
+                          {"th": "ได้รับความเห็นชอบในการประชุมครั้งที่ 11/2562 เมื่อวันที่ 26/12/2562"})
+    assert missing_detail("ประชุมครั้งที่ 11/62 อนุมัติอะไร", regulation) is None
+    assert missing_detail("ประชุมบอร์ดครั้งที่ 1/2563 มีมติอะไรบ้าง", regulation) == "reference"
+    assert missing_detail("what was decided at board meeting 12/2562", regulation) == "reference"
+    assert missing_detail("ช่วยแปลประโยคนี้เป็นภาษาจีนให้หน่อย", regulation) == "task"
+    assert missing_detail("write me a short poem about Bangkok", regulation) == "task"
+    assert missing_detail("can you answer in English?", regulation) is None
+
+
+def test_a_year_named_only_with_a_plan_holds_no_result_and_a_numbered_parts_figure():
+    score = EntryDoc(16, 1, {"en": "What is TCEB's ITA score?"}, {},
+                     {"en": "TCEB's ITA score for fiscal year 2562 (2019) was 93.35. Its target for fiscal year 2563 "
+                            "(2020) was 95.00.",
+                      "th": "ปีงบประมาณ 2562 ได้คะแนน 93.35 คะแนน และในปีงบประมาณ 2563 ตั้งค่าเป้าหมายไว้ที่ 95.00 คะแนน"})
+    assert missing_detail("did TCEB reach its 95 target in FY2563?", score) == "outcome"
+    assert missing_detail("คะแนน ITA ปี 63 ออกมาจริงได้กี่คะแนน", score) == "outcome"
+    for question in ("what was the ITA target for 2563", "ตั้งเป้า ITA ปี 63 ไว้กี่คะแนน", "ITA score 2562"):
+        assert missing_detail(question, score) is None, question
+    assert missing_detail("ตัวชี้วัดที่ 9 ได้กี่คะแนน", score) == "part"
+    assert missing_detail("what is ITA indicator 9", score) is None  # not a figure: a list of them answers
+
+
+def test_a_fiscal_year_is_held_only_as_a_stated_fiscal_year():
+    scope = {"fiscal_years": [2563], "years": [2562, 2563]}
+    assert scope_gap("ปีงบ 62 มีเรื่องร้องเรียนกี่เรื่อง", scope).years[0].year == 2562
+    assert scope_gap("ตุลาคม 2562 มีเรื่องร้องเรียนไหม", scope) is None
+
+
+
+def test_an_office_in_another_city_a_mash_a_gazette_a_trade_association_and_attendees_names():
+    address = EntryDoc(17, 1, {"en": "Where is TCEB's office?"}, {}, {"en": "Siam Piwat Tower, 12th floor, Bangkok"})
+    for question, kind in (("does tceb have an office in phuket", "branch"), ("มีสำนักงานที่เชียงใหม่ไหม", "branch"),
+                           ("qwrtzplkj", "not_a_question"), ("ลงราชกิจจาฯ เล่มไหน", "citation"),
+                           ("ขอรายชื่อผู้เข้าอบรมหน่อย", "person_name")):
+        assert missing_detail(question, address) == kind, question
+    for question in ("is the office in Siam Piwat Tower", "strengths of tceb", "ขอ contact ทั้งหมด จะเก็บในรายชื่อผู้ติดต่อ",
+                     "my colleague writes สสปน in emails, is that you?"):
+        assert missing_detail(question, address) is None, question
+    assert "Trade associations" in organisations_in("phone number of the Thailand Exhibition Association")
+    assert organisations_in("I'm from a German association planning a congress") == {}
