@@ -41,12 +41,12 @@ CHANNELS_INTENT = "ask_complaint_channels"
 
 
 def cue_pattern(words: Iterable[str], whole: bool = False) -> Pattern[str]:
-    """One pattern for all cue words: Latin ones at a word start (`whole`: as whole words), Thai ones
-    anywhere."""
+    """One pattern for all cue words: Latin ones at a word start (`whole`: as whole words), Thai ones and
+    punctuation anywhere."""
     alternatives = []
     for word in sorted({w.strip().lower() for w in words if w and w.strip()}, key=len, reverse=True):
         escaped = re.escape(word)
-        if not re.search(r"[\u0e00-\u0e7f]", word):
+        if re.match(r"[a-z]", word):  # Thai words and punctuation ("?") match anywhere
             escaped = rf"(?<![a-z]){escaped}" + (r"(?![a-z'])" if whole else "")
         alternatives.append(escaped)
     return re.compile("|".join(alternatives), re.IGNORECASE)
@@ -69,10 +69,12 @@ class Cues:
             cue_pattern(lists[name]) for name in ("cues", "asking", "wishing", "not_wishing", "how_to", "worries",
                                                   "topics"))
         self.narrative = cue_pattern(lists["narrative"], whole=True)
+        self.status = cue_pattern(lists["status_cues"])
         self.bare_topic_words = int(lists["bare_topic_words"])
 
-    def names_a_complaint(self, text: str) -> bool:
-        return self.complaint.search(text) is not None
+    def names_a_complaint(self, text: str, status: bool = False) -> bool:
+        """`status`: for a status check, which needs a word of `status_cues` as well."""
+        return self.complaint.search(text) is not None and (not status or self.status.search(text) is not None)
 
     def wishes(self, text: str) -> bool:
         return self.wishing.search(self.not_wishing.sub(" ", text)) is not None
@@ -108,7 +110,7 @@ class ComplaintCueGate(IntentRewriter):
         leaning = leading_intent(intent, message.get(INTENT_RANKING))
         if leaning not in CONFIDENTIAL_INTENTS or contains_tracking_code(text):
             return
-        if not self.cues.names_a_complaint(text):
+        if not self.cues.names_a_complaint(text, status=leaning == STATUS_INTENT):
             new_intent = FALLBACK_INTENT if intent == FALLBACK_INTENT else QUESTION_INTENT
         elif leaning == REPORT_INTENT and self.cues.asks_how_reporting_works(text):
             new_intent = CHANNELS_INTENT
