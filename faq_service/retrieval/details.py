@@ -115,6 +115,9 @@ _PART = re.compile(r"(?:ตัวชี้วัด|ข้อ|หมวด|ม�
                    re.IGNORECASE)
 
 
+_SCORE = re.compile(r"คะแนน|\bscor(?:e|ed|es|ing)\b|\bresults?\b|\bgrades?\b", re.IGNORECASE)
+
+
 def parts_in(text: str) -> set[int]:
     return {int(n) for n in _PART.findall(normalize(text).translate(_THAI_DIGITS))}
 
@@ -182,7 +185,7 @@ def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
         return "reference"
     # Only a part's figure: an entry listing the indicators answers "what is indicator 7?".
     numbered = parts_in(question)
-    if numbered and asks_for_number(question) and not _names_part(numbered, doc):
+    if numbered and (asks_for_number(question) or _SCORE.search(normalize(question))) and not _names_part(numbered, doc):
         return "part"
     asked_years = {y.year for y in years_in(question)}
     if asked_years and asks_outcome(question) and asked_years & planned_only_years(doc):

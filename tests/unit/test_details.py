@@ -63,3 +63,16 @@ def test_an_office_in_another_city_a_mash_a_gazette_a_trade_association_and_atte
         assert missing_detail(question, address) is None, question
     assert "Trade associations" in organisations_in("phone number of the Thailand Exhibition Association")
     assert organisations_in("I'm from a German association planning a congress") == {}
+
+
+def test_a_phone_number_an_amount_per_head_and_a_numbered_indicators_score():
+    overview = EntryDoc(18, 1, {"th": "ภาษีสำหรับผู้จัดงาน"}, {},
+                        {"th": "ยื่นแบบ ภ.พ.36 กับกรมสรรพากร", "en": "File form P.P.36 with the Revenue Department."})
+    phone = EntryDoc(19, 1, {"en": "TCEB phone"}, {}, {"en": "Call +66 2 694 6000, or the hotline 1105 in Thailand."})
+    assert missing_detail("เบอร์คอลเซ็นเตอร์กรมสรรพากรคืออะไร", overview) == "phone"
+    assert missing_detail("Revenue Department hotline", overview) == "phone"
+    assert missing_detail("TCEB phone number", phone) is None
+    assert missing_detail("can I give you my passport number and phone?", phone) is None  # given, not asked
+    assert missing_detail("เงินสนับสนุนต่อหัวผู้เข้าร่วมเท่าไหร่", overview) == "per_head"
+    assert missing_detail("ติดต่อคน ไม่เอาบอท", overview) is None
+    assert missing_detail("TCEB's score on ITA indicator 9", overview) == "part"

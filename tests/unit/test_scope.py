@@ -142,7 +142,8 @@ def test_a_question_asking_for_a_number_is_recognised(question, asks):
     ("พิมพ์เลขบัตรประชาชนกับเบอร์มือถือในแชทได้มั้ยคะ", []), ("เบอร์ของผมจะถูกเก็บไว้ไหม", []),
     ("can I type my phone number in the chat", []), ("is it safe to give my email address here", []),
     ("should I include my mobile number", []),
-    ("ขอเบอร์หน่อยค่ะ", ["number"]), ("ขออีเมลทีเส็บ", ["email"]), ("what is your phone number", ["number"]),
+    ("ขอเบอร์หน่อยค่ะ", ["number", "phone"]), ("ขออีเมลทีเส็บ", ["email"]),
+    ("what is your phone number", ["number", "phone"]),
     ("I lost my notes, what is TCEB's fax number", ["number", "fax"])])
 def test_a_visitors_own_number_or_address_is_given_not_asked_for(question, asked):
     assert sorted(k.name for k in asked_details(question)) == sorted(asked)
