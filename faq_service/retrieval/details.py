@@ -127,14 +127,20 @@ def _names_part(asked: set[int], doc: EntryDoc) -> bool:
     return any(asked & parts_in(text) for text in texts)
 
 
-# A year an entry names only with a plan ("its target for fiscal 2563 was 95") holds no result for that
-# year: a question asking how that year came out ("did it reach 95 in 2563?") gets no answer from it.
+# A year an entry names only with a plan ("its target for fiscal 2563 was 95"), or as not out yet ("the
+# 2563 survey's result is not yet available"), holds no result for that year: a question asking how that
+# year came out ("did it reach 95 in 2563?", "did it hit its target?") gets no answer from it.
 _PLAN = re.compile(r"เป้า|แผน|\btargets?\b|\baim|\bplan(?:s|ned)?\b|\bgoals?\b", re.IGNORECASE)
 _OUTCOME = re.compile(r"ได้(?:กี่|เท่า|คะแนน|เกรด|ระดับ|ถึง)|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|ผล|คะแนน|เกรด"
                       r"|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b|\bresults?\b|\bscored?\b|\bgrades?\b"
                       r"|\bgot\b|\boutcome", re.IGNORECASE)
 _REACHED = re.compile(r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b",
                       re.IGNORECASE)
+# A clause that says a year's result is not out yet holds none for it either.
+_NO_RESULT = re.compile(r"ยังไม่มีผล|ยังไม่ทราบผล|ยังไม่ประกาศ|\bnot\s+yet\s+(?:available|known|out|published|announced)",
+                        re.IGNORECASE)
+_TARGET_REACHED = re.compile(r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้ตาม|\breach|\bachiev|\bmet\b|\bhit\b|\bmake\s+it\b",
+                             re.IGNORECASE)
 _CLAUSE = re.compile(r"\s+(?:และ|ส่วน)|;|\n|\.\s+(?=[A-Z])")
 
 
@@ -143,12 +149,17 @@ def asks_outcome(question: str) -> bool:
     return bool(_OUTCOME.search(text)) and (not _PLAN.search(text) or bool(_REACHED.search(text)))
 
 
+def asks_if_target_reached(question: str) -> bool:
+    text = normalize(question)
+    return bool(_PLAN.search(text)) and bool(_TARGET_REACHED.search(text))
+
+
 def planned_only_years(doc: EntryDoc) -> set[int]:
     planned, reported = set(), set()
     for answer in doc.answers.values():
         for clause in _CLAUSE.split(normalize(answer)):
             years = {y.year for y in years_in(clause)}
-            (planned if _PLAN.search(clause) else reported).update(years)
+            (planned if _PLAN.search(clause) or _NO_RESULT.search(clause) else reported).update(years)
     return planned - reported
 
 
@@ -187,7 +198,9 @@ def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
     numbered = parts_in(question)
     if numbered and (asks_for_number(question) or _SCORE.search(normalize(question))) and not _names_part(numbered, doc):
         return "part"
+    # "Did TCEB reach its target?" names no year, and asks about the one the entry only plans.
     asked_years = {y.year for y in years_in(question)}
-    if asked_years and asks_outcome(question) and asked_years & planned_only_years(doc):
+    planned = planned_only_years(doc) if asks_outcome(question) else set()
+    if planned and (asked_years & planned or (not asked_years and asks_if_target_reached(question))):
         return "outcome"
     return None

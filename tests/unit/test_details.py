@@ -76,3 +76,20 @@ def test_a_phone_number_an_amount_per_head_and_a_numbered_indicators_score():
     assert missing_detail("เงินสนับสนุนต่อหัวผู้เข้าร่วมเท่าไหร่", overview) == "per_head"
     assert missing_detail("ติดต่อคน ไม่เอาบอท", overview) is None
     assert missing_detail("TCEB's score on ITA indicator 9", overview) == "part"
+
+
+def test_a_result_not_out_yet_a_target_reached_and_more_details_an_entry_may_lack():
+    survey = EntryDoc(20, 1, {"en": "What was the satisfaction score?"}, {},
+                      {"en": "The 2562 survey scored 85.64%. The 2563 survey runs near the end of the year, so its "
+                             "result was not yet available."})
+    assert missing_detail("what was the satisfaction score in 2020?", survey) == "outcome"
+    assert missing_detail("when will the 2563 survey be done?", survey) is None
+    score = EntryDoc(21, 1, {"en": "ITA score"}, {}, {"en": "The score for 2562 was 93.35. The target for 2563 was 95."})
+    assert missing_detail("did TCEB hit its ITA target in the end?", score) == "outcome"
+    assert missing_detail("is the 95 an actual score or a target?", score) is None
+    for question, kind in (("who sits on the TCEB board?", "person_name"), ("what's TCEB's total annual budget?", "amount"),
+                           ("maximum grant amount for a convention", "extreme"),
+                           ("does TCEB have a LINE account or whatsapp?", "social_media"),
+                           ("บีทีเอสเที่ยวสุดท้ายกี่โมง", "transit"), ("when is the next roadshow in europe", "upcoming"),
+                           ("how many visitors use the e-library each month", "count")):
+        assert missing_detail(question, score) == kind, question
