@@ -13,6 +13,8 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 THAI_LETTER = re.compile("[\u0e00-\u0e7f]")
 _LATIN = re.compile("[A-Za-z]")
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+# Thai digits as ASCII digits (str.translate), for reading numbers, years and phone numbers.
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def reject_nul_and_surrogates(value):

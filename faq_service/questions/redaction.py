@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from faq_service.core.text import THAI_DIGITS
+
 # Between digit groups: nothing, one dot or dash (also Unicode dashes), or short runs of spaces around it.
 _SEP = r"(?:[ \t\u00a0]{0,2}[\-\u2010-\u2015.][ \t\u00a0]{0,2}|[ \t\u00a0]{1,2}|\n)?"
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
@@ -19,7 +20,7 @@ PLACEHOLDERS = {"email": "[EMAIL]", "id": "[ID_NUMBER]", "phone": "[PHONE]"}
 
 def redact(text: str) -> str:
     """E-mails, 13-digit ID numbers, then phone numbers (Thai digits read as digits)."""
-    text = text.translate(_THAI_DIGITS)
+    text = text.translate(THAI_DIGITS)
     text = EMAIL.sub(PLACEHOLDERS["email"], text)
     text = THAI_ID.sub(PLACEHOLDERS["id"], text)
     return PHONE.sub(PLACEHOLDERS["phone"], text)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from faq_service.core.text import normalize
+from faq_service.core.text import THAI_DIGITS, normalize
 from faq_service.retrieval.index import EntryDoc
 from faq_service.retrieval.scope import years_in
 
@@ -49,7 +49,6 @@ def _own() -> re.Pattern:
 _NUMBER = (r"[0-9๐-๙]|\{[a-z_]+_days\}|ไม่มี|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ"
            r"|\b(?:no|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
            r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred)\b")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WINDOW = 30  # characters between the number and the thing counted
 
 
@@ -100,7 +99,7 @@ _REFERENCE = re.compile(r"(?<![\d/.])(\d{1,3})\s*/\s*(\d{4}|\d{2})(?![\d/])")
 
 def references_in(text: str) -> set[str]:
     return {f"{int(n)}/{int(y) + 2500 if len(y) == 2 else int(y)}"
-            for n, y in _REFERENCE.findall(normalize(text).translate(_THAI_DIGITS))}
+            for n, y in _REFERENCE.findall(normalize(text).translate(THAI_DIGITS))}
 
 
 def _names_reference(asked: set[str], doc: EntryDoc) -> bool:
@@ -119,7 +118,7 @@ _SCORE = re.compile(r"คะแนน|\bscor(?:e|ed|es|ing)\b|\bresults?\b|\bgra
 
 
 def parts_in(text: str) -> set[int]:
-    return {int(n) for n in _PART.findall(normalize(text).translate(_THAI_DIGITS))}
+    return {int(n) for n in _PART.findall(normalize(text).translate(THAI_DIGITS))}
 
 
 def _names_part(asked: set[int], doc: EntryDoc) -> bool:

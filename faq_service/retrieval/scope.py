@@ -13,11 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from faq_service.core.text import normalize
+from faq_service.core.text import THAI_DIGITS, normalize
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543  # Buddhist Era = Common Era + 543
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ERA_BE = r"(?:พ\.?\s?ศ\.?|b\.?\s?e\.?)"
 _ERA_CE = r"(?:ค\.?\s?ศ\.?|a\.?\s?d\.?|c\.?\s?e\.?)"
 # A Thai month, full or abbreviated, before a year: "มิ.ย. 63", "มิถุนายน 2563".
@@ -74,7 +73,7 @@ def _current_year_be(today: date, fiscal: bool) -> int:
 def years_in(text: str, today: date | None = None) -> list[AskedYear]:
     """The years a question names, in the order written, each once, as Buddhist Era years; "next
     year", "ปีงบที่แล้ว" and the like count from `today` (default: today in Bangkok)."""
-    text = normalize(text).translate(_THAI_DIGITS)
+    text = normalize(text).translate(THAI_DIGITS)
     out: dict[int, AskedYear] = {}
     for m in _YEAR.finditer(text):
         if m.group("fy"):

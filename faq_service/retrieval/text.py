@@ -10,7 +10,7 @@ import yaml
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import Trie, word_tokenize
 
-from faq_service.core.text import THAI_LETTER, normalize
+from faq_service.core.text import THAI_DIGITS, THAI_LETTER, normalize
 
 # The agency's names and other terms newmm would otherwise split ("สสปน." → "สส", "ปน", ".").
 AGENCY_TERMS = ("สสปน.", "สสปน", "สสพ.", "สสพ", "สสพน.", "สสพน", "ทีเส็บ", "ทีเสบ", "ทีเส้บ", "ไมซ์", "เมกะอีเวนต์",
@@ -24,7 +24,6 @@ FULL_NAMES = re.compile(
     r"thailand\s+convention\s+(?:and|&)\s+exhibition\s+bureau(?:\s*\(public\s+organi[sz]ation\))?"
     r"|สำนักงานส่งเสริมการจัดประชุมและนิทรรศการ(?:\s*\(องค์การมหาชน\))?", re.IGNORECASE)
 _WORD = re.compile(r"[\w\u0e00-\u0e7f.]+", re.UNICODE)
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +82,7 @@ def tokenize(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)  # a question is tokenised for the entries and again for the decline examples
 def _tokens(text: str) -> tuple[str, ...]:
-    text = _REPEATS.sub(r"\1", FULL_NAMES.sub(" tceb ", normalize(text)).lower().translate(_THAI_DIGITS))
+    text = _REPEATS.sub(r"\1", FULL_NAMES.sub(" tceb ", normalize(text)).lower().translate(THAI_DIGITS))
     tokens = []
     spellings = _spellings()
     for chunk in word_tokenize(text, engine="newmm", custom_dict=_dictionary(), keep_whitespace=False):
@@ -114,7 +113,7 @@ def char_ngrams(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _char_ngrams(text: str) -> tuple[str, ...]:
-    text = _REPEATS.sub(r"\1", FULL_NAMES.sub(" tceb ", normalize(text)).lower().translate(_THAI_DIGITS))
+    text = _REPEATS.sub(r"\1", FULL_NAMES.sub(" tceb ", normalize(text)).lower().translate(THAI_DIGITS))
     grams = []
     for word in _CHUNK.findall(text):
         if word in _stopwords():
