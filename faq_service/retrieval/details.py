@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -102,28 +103,16 @@ def references_in(text: str) -> set[str]:
             for n, y in _REFERENCE.findall(normalize(text).translate(THAI_DIGITS))}
 
 
-def _names_reference(asked: set[str], doc: EntryDoc) -> bool:
-    texts = [*doc.questions.values(), *doc.answers.values(), *(a for alts in doc.alternates.values() for a in alts)]
-    return any(asked & references_in(text) for text in texts)
-
-
 # A numbered part: "ตัวชี้วัดที่ 9", "ข้อ 7", "indicator 9", "section 41". An entry that names no part with
 # that number does not give that part's figure (its score, its count).
 _PART = re.compile(r"(?:ตัวชี้วัด|ข้อ|หมวด|มาตรา|\bindicators?|\bitems?|\barticles?|\bsections?|\bchapters?|\bcriteri(?:on|a))"
                    r"\s*(?:ที่|no\.?|number|#)?\s*(\d{1,3})(?![\d/.,])(?!\s*(?:ตัว|ด้าน|ข้อ|หมวด|ประการ|เรื่อง))",
                    re.IGNORECASE)
-
-
 _SCORE = re.compile(r"คะแนน|\bscor(?:e|ed|es|ing)\b|\bresults?\b|\bgrades?\b", re.IGNORECASE)
 
 
 def parts_in(text: str) -> set[int]:
     return {int(n) for n in _PART.findall(normalize(text).translate(THAI_DIGITS))}
-
-
-def _names_part(asked: set[int], doc: EntryDoc) -> bool:
-    texts = [*doc.questions.values(), *doc.answers.values(), *(a for alts in doc.alternates.values() for a in alts)]
-    return any(asked & parts_in(text) for text in texts)
 
 
 # A year an entry names only with a plan ("its target for fiscal 2563 was 95"), or as not out yet ("the
@@ -133,13 +122,14 @@ _PLAN = re.compile(r"เป้า|แผน|\btargets?\b|\baim|\bplan(?:s|ned)?\
 _OUTCOME = re.compile(r"ได้(?:กี่|เท่า|คะแนน|เกรด|ระดับ|ถึง)|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|ผล|คะแนน|เกรด"
                       r"|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b|\bresults?\b|\bscored?\b|\bgrades?\b"
                       r"|\bgot\b|\boutcome", re.IGNORECASE)
-_REACHED = re.compile(r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้|จริง|\breach|\bachiev|\bmet\b|\bhit\b|\bactual|\bfinal\b",
-                      re.IGNORECASE)
+# Reaching a mark; the outcome a question asks about also when it names the plan ("did it reach its
+# target?"), and, said of a plan, whether it was reached.
+_REACH = r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|\breach|\bachiev|\bmet\b|\bhit\b"
+_REACHED = re.compile(_REACH + r"|ทำได้|จริง|\bactual|\bfinal\b", re.IGNORECASE)
+_TARGET_REACHED = re.compile(_REACH + r"|ทำได้ตาม|\bmake\s+it\b", re.IGNORECASE)
 # A clause that says a year's result is not out yet holds none for it either.
 _NO_RESULT = re.compile(r"ยังไม่มีผล|ยังไม่ทราบผล|ยังไม่ประกาศ|\bnot\s+yet\s+(?:available|known|out|published|announced)",
                         re.IGNORECASE)
-_TARGET_REACHED = re.compile(r"ได้ถึง|ถึงเป้า|ผ่านเป้า|บรรลุ|ทำได้ตาม|\breach|\bachiev|\bmet\b|\bhit\b|\bmake\s+it\b",
-                             re.IGNORECASE)
 _CLAUSE = re.compile(r"\s+(?:และ|ส่วน)|;|\n|\.\s+(?=[A-Z])")
 
 
@@ -153,13 +143,18 @@ def asks_if_target_reached(question: str) -> bool:
     return bool(_PLAN.search(text)) and bool(_TARGET_REACHED.search(text))
 
 
-def planned_only_years(doc: EntryDoc) -> set[int]:
+def planned_only_years(doc: EntryDoc) -> frozenset[int]:
+    return _planned_only_years(tuple(doc.answers.values()))
+
+
+@lru_cache(maxsize=8192)  # read once per answer text, not for every question about the entry
+def _planned_only_years(answers: tuple[str, ...]) -> frozenset[int]:
     planned, reported = set(), set()
-    for answer in doc.answers.values():
+    for answer in answers:
         for clause in _CLAUSE.split(normalize(answer)):
             years = {y.year for y in years_in(clause)}
             (planned if _PLAN.search(clause) or _NO_RESULT.search(clause) else reported).update(years)
-    return planned - reported
+    return frozenset(planned - reported)
 
 
 def asked_details(question: str) -> list[DetailKind]:
@@ -171,18 +166,27 @@ def asks_for_number(question: str) -> bool:
     return any(kind.name == "number" for kind in asked_details(question))
 
 
+def _texts(doc: EntryDoc) -> list[str]:
+    """All of an entry's texts: answers, questions, alternates."""
+    return [*doc.answers.values(), *doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts)]
+
+
 def _holds(kind: DetailKind, doc: EntryDoc) -> bool:
-    texts = list(doc.answers.values())
-    if not kind.answer_only:
-        texts += list(doc.questions.values()) + [a for alts in doc.alternates.values() for a in alts]
+    texts = list(doc.answers.values()) if kind.answer_only else _texts(doc)
     return any(kind.holds.search(normalize(text)) for text in texts)
+
+
+def _names_any(asked: set, read: Callable[[str], set], doc: EntryDoc) -> bool:
+    """Whether any text of the entry names one of `asked`, as `read` finds them (references, parts)."""
+    return any(asked & read(text) for text in _texts(doc))
 
 
 def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
     """The first kind of detail the question asks for that the entry does not hold, or None."""
     if doc is None:
         return None
-    for kind in asked_details(question):
+    kinds = asked_details(question)
+    for kind in kinds:
         if not _holds(kind, doc):
             return kind.name
     words = counted_thing(question)
@@ -191,11 +195,12 @@ def missing_detail(question: str, doc: EntryDoc | None) -> str | None:
     # Meeting 12/2562 is not meeting 11/2562: an entry that names no reference the question names
     # does not tell of that meeting or document.
     asked = references_in(question)
-    if asked and not _names_reference(asked, doc):
+    if asked and not _names_any(asked, references_in, doc):
         return "reference"
     # Only a part's figure: an entry listing the indicators answers "what is indicator 7?".
     numbered = parts_in(question)
-    if numbered and (asks_for_number(question) or _SCORE.search(normalize(question))) and not _names_part(numbered, doc):
+    asks_figure = numbered and (any(k.name == "number" for k in kinds) or _SCORE.search(normalize(question)))
+    if asks_figure and not _names_any(numbered, parts_in, doc):
         return "part"
     # "Did TCEB reach its target?" names no year, and asks about the one the entry only plans.
     asked_years = {y.year for y in years_in(question)}

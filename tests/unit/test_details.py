@@ -51,7 +51,6 @@ def test_a_fiscal_year_is_held_only_as_a_stated_fiscal_year():
     assert scope_gap("ตุลาคม 2562 มีเรื่องร้องเรียนไหม", scope) is None
 
 
-
 def test_an_office_in_another_city_a_mash_a_gazette_a_trade_association_and_attendees_names():
     address = EntryDoc(17, 1, {"en": "Where is TCEB's office?"}, {}, {"en": "Siam Piwat Tower, 12th floor, Bangkok"})
     for question, kind in (("does tceb have an office in phuket", "branch"), ("มีสำนักงานที่เชียงใหม่ไหม", "branch"),

@@ -330,4 +330,3 @@ def test_a_floor_is_asked_of_an_entry_that_names_one():
     assert missing_detail("ไปถึงตึกแล้วต้องขึ้นชั้นไหนคะ", hours) == "floor"
     assert missing_detail("ไปถึงตึกแล้วต้องขึ้นชั้นไหนคะ", address) is None
     assert missing_detail("which floor is the office on", address) is None
-
