@@ -101,7 +101,8 @@ def main(thresholds: str = "0.40,0.45,0.50,0.55,0.60,0.65,0.70", margins: str = 
     for t, m in itertools.product([float(x) for x in thresholds.split(",")], [float(x) for x in margins.split(",")]):
         counts = dict(doc=0, right=0, kept=0, taken=0, kb_doc=0, oos=0)
         for it, ranking in zip(items, rankings):
-            entries = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin)
+            entries = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
+                             s.answer_type_check, s.min_answer_confidence)
             final = decide_with_documents(ranking, entries, t, m, s.decline_margin)
             by_doc = final.outcome == "answered_from_document"
             if "document" in it and not it.get("entry"):

@@ -24,6 +24,7 @@ from rich.progress import track
 from faq_service.core.db import Database
 from faq_service.faqs.index_source import PublishedEntries
 from faq_service.faqs.models import FaqEntry
+from faq_service.retrieval.confidence import ConfidenceModel
 from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
@@ -78,12 +79,16 @@ def load_items(sealed: bool = True) -> list[Item]:
     return items
 
 
-def build_knowledge(workdir: Path, encoder_spec: str) -> tuple[KnowledgeIndex, dict[int, str]]:
+def build_knowledge(workdir: Path, encoder_spec: str,
+                    confidence: bool = True) -> tuple[KnowledgeIndex, dict[int, str]]:
     db = Database(f"sqlite:///{workdir / 'heldout.db'}")
     prepare(db, REPO_ROOT / "data" / "faq")
     settings = Settings()
     knowledge = KnowledgeIndex(db, PublishedEntries(), load_encoders(encoder_spec), settings.embedding_cache,
-                               FusionWeights.of(settings), load_decline_examples(settings.decline_examples))
+                               FusionWeights.of(settings), load_decline_examples(settings.decline_examples),
+                               # fitted for the service's encoders: another spec is scored without it
+                               confidence=(ConfidenceModel.load(settings.answer_confidence_model)
+                                           if confidence and encoder_spec == settings.encoder else None))
     knowledge.sync()
     with db.session() as s:
         keys = {e.id: e.key for e in s.query(FaqEntry)}

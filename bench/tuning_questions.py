@@ -38,7 +38,8 @@ def dump(out: Path) -> None:
     rows = []
     for item, ranking in zip(items, rankings):
         decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
-                          settings.max_suggestions, settings.decline_margin, settings.answer_type_check)
+                          settings.max_suggestions, settings.decline_margin, settings.answer_type_check,
+                          settings.min_answer_confidence)
         rows.append({"id": item.id, "q": item.q, "expected": list(item.expected), "outcome": decision.outcome,
                      "top": keys.get(decision.top.faq_id) if decision.top else None,
                      "suggested": [keys[h.faq_id] for h in decision.suggestions],
@@ -57,11 +58,14 @@ def figures(rows: list[dict]) -> dict:
     click = sum((r["outcome"] == "answered" and r["top"] in r["expected"])
                 or (r["outcome"] == "suggested" and bool(set(r["suggested"]) & set(r["expected"]))) for r in inside)
     wrong = sum(r["outcome"] == "answered" and r["top"] not in r["expected"] for r in rows)
+
+    def share(count: int, of: list, digits: int = 3) -> float | None:  # None: nothing to count in
+        return round(count / len(of), digits) if of else None
+
     return {"in_scope": len(inside), "out_of_scope": len(outside),
-            "answered_correctly": round(right / len(inside), 3),
-            "answered_or_one_click": round(click / len(inside), 3),
-            "oos_not_answered": round(sum(r["outcome"] != "answered" for r in outside) / len(outside), 3),
-            "wrong_answers_over_all": round(wrong / len(rows), 4)}
+            "answered_correctly": share(right, inside), "answered_or_one_click": share(click, inside),
+            "oos_not_answered": share(sum(r["outcome"] != "answered" for r in outside), outside),
+            "wrong_answers_over_all": share(wrong, rows, 4)}
 
 
 @app.command()

@@ -38,7 +38,8 @@ def evaluate(items: list[Item], knowledge, keys, settings: Settings, check_answe
     for item, ranking in zip(items, rankings):
         decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
                           settings.max_suggestions, settings.decline_margin,
-                          settings.answer_type_check if check_answer_type is None else check_answer_type)
+                          settings.answer_type_check if check_answer_type is None else check_answer_type,
+                          settings.min_answer_confidence)
         top = keys.get(decision.top.faq_id) if decision.top else None
         counts["partial"] += decision.outcome == "partial"
         if item.expected:

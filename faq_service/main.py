@@ -38,6 +38,7 @@ from faq_service.questions import api as questions_api
 from faq_service.questions.answering import load_entries
 from faq_service.reports import api as reports_api
 from faq_service.reports import pages as reports_pages
+from faq_service.retrieval.confidence import ConfidenceModel
 from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
@@ -104,7 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(prepare, db, settings.kb_path, settings)
         knowledge = KnowledgeIndex(db, PublishedEntries(), load_encoders(settings.encoder), settings.embedding_cache,
                                    FusionWeights.of(settings), load_decline_examples(settings.decline_examples),
-                                   passages=PublishedPassages())
+                                   passages=PublishedPassages(),
+                                   confidence=ConfidenceModel.load(settings.answer_confidence_model))
         state = AppState(settings, db, knowledge, GroupCommit(db, prepare=load_entries))
         app.state.thamtob = state
         threading.Thread(target=_load_index, args=(state,), daemon=True).start()

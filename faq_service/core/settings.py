@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     decline_examples: Path = Field(REPO_ROOT / "data" / "retrieval" / "decline_examples.yml",
                                    alias="THAMTOB_DECLINE_EXAMPLES")
     decline_margin: float | None = Field(-0.05, alias="THAMTOB_DECLINE_MARGIN")
+    # The answer-confidence model (retrieval/confidence.py; fitted by bench/answer_confidence.py), and
+    # the probability below which an answer is offered as a suggestion instead. No model: no such check.
+    answer_confidence_model: Path | None = Field(REPO_ROOT / "data" / "retrieval" / "answer_confidence.json",
+                                                 alias="THAMTOB_ANSWER_CONFIDENCE_MODEL")
+    min_answer_confidence: float = Field(0.35, alias="THAMTOB_MIN_ANSWER_CONFIDENCE")
     # Passages of imported documents (retrieval/passages.py): one answers only at or above its own
     # threshold, and instead of an entry that answers only when it scores more than the margin above it.
     # Tuned with bench/documents_eval.py (bench/documents/tune.yml; see docs/documents.md).

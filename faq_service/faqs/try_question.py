@@ -34,7 +34,7 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     hits = ranked.hits
     s = state.settings
     decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
-                      s.answer_type_check)
+                      s.answer_type_check, s.min_answer_confidence)
     entry_top = decision.top.score if decision.top else 0.0
     passage = passage_view(ranked.passage, decision.outcome == "answered", entry_top, ranked.decline, s)
     decision = decide_with_documents(ranked, decision, s.document_threshold, s.document_margin, s.decline_margin)
@@ -52,6 +52,8 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     return {"question": question, "lang": lang, "outcome": decision.outcome,
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
             "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,
+            "confidence": None if ranked.confidence is None else round(ranked.confidence, 4),
+            "min_answer_confidence": s.min_answer_confidence,
             "document_threshold": s.document_threshold, "document_margin": s.document_margin,
             "classifier_weight": state.knowledge.weights.classifier_weight, "ranking": ranking,
             "passage": passage}

@@ -32,7 +32,7 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     ranking = await state.knowledge.search(body.question, lang)
     s = state.settings
     decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
-                      s.answer_type_check)
+                      s.answer_type_check, s.min_answer_confidence)
     decision = decide_with_documents(ranking, decision, s.document_threshold, s.document_margin, s.decline_margin)
     job = AskJob(body, lang, decision, started, s.secret_key, placeholders.values_from(s))
     try:

@@ -15,6 +15,7 @@ from faq_service.core.db import Database
 from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.classifier import EntryClassifier
+from faq_service.retrieval.confidence import RANKED, ConfidenceModel, signals
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
@@ -51,20 +52,29 @@ class Ranking:
     # A kind of detail the question asks for that the top entry does not hold (retrieval/details.py).
     missing_detail: str | None = None
     passage: PassageHit | None = None  # the best passage of an imported document (retrieval/passages.py)
+    # The top entry's confidence signals, and how likely they say it is the one asked for
+    # (retrieval/confidence.py); None: no entry, or no confidence model.
+    signals: list[float] | None = None
+    confidence: float | None = None
 
 
 def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
-           decline_margin: float | None = None, check_answer_type: bool = True) -> Decision:
+           decline_margin: float | None = None, check_answer_type: bool = True,
+           min_confidence: float = 0.0) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
     "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
     organisation than the question names is partial: the reply says what is known instead. With
     `check_answer_type`, a question asking for a kind of detail (a number, an e-mail address, a
-    social-media page…) is not answered by an entry holding none."""
+    social-media page…) is not answered by an entry holding none. An answer the confidence model
+    (retrieval/confidence.py) gives less than `min_confidence` is offered among the suggestions."""
     hits = ranking.hits
     if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.missing_detail):
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
-            return Decision("partial", hits, gap=ranking.gap) if ranking.gap else Decision("answered", hits)
+            if ranking.gap:
+                return Decision("partial", hits, gap=ranking.gap)
+            if ranking.confidence is None or ranking.confidence >= min_confidence:
+                return Decision("answered", hits)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
@@ -103,6 +113,12 @@ def _beyond(question: str, doc: EntryDoc, scope: dict) -> tuple[str | None, Scop
     return missing, scope_gap(question, scope)
 
 
+def _texts_of(doc: EntryDoc) -> list[str]:
+    """An entry's questions, alternates and answers, in every language."""
+    return [*doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts),
+            *doc.answers.values()]
+
+
 @lru_cache(maxsize=8192)
 def _passage_as_entry(passage: PassageDoc) -> tuple[EntryDoc, dict]:
     """A passage as an entry whose question is its document's title and section and whose answer is
@@ -117,7 +133,7 @@ class KnowledgeIndex:
 
     def __init__(self, db: Database, source: EntrySource, encoders: list[Encoder], cache_path: Path,
                  weights: FusionWeights | None = None, decline_examples: list[str] = (),
-                 passages: PassageSource | None = None):
+                 passages: PassageSource | None = None, confidence: ConfidenceModel | None = None):
         self.db = db
         self.source = source
         cache = EmbeddingCache(cache_path)
@@ -134,6 +150,8 @@ class KnowledgeIndex:
         self._refitter: threading.Thread | None = None
         self.seen_seq = -1  # -1: nothing loaded yet
         self._scopes: dict[tuple[int, int], dict] = {}  # (entry, version) → its implied scope
+        self.confidence = confidence
+        self._entry_tokens: dict[tuple[int, int], frozenset[str]] = {}  # (entry, version) → its tokens
         self.ready = threading.Event()
         self._sync_lock = threading.Lock()
 
@@ -225,17 +243,23 @@ class KnowledgeIndex:
         tokens = [tokenize(q) for q in questions]
         classifier = self.classifier
         prior = classifier.probabilities if classifier is not None else None
-        hits = self.index.search_many(questions, vectors, langs, max(limits), tokens, prior)
+        hits = self.index.search_many(questions, vectors, langs, max([*limits, RANKED]), tokens, prior)
         declines = self.declines.search_many(questions, vectors, langs, 1, tokens)
         passages = (self.passages.search_many(questions, vectors, langs, tokens) if self.passages is not None
                     else [None] * len(questions))
         out = []
-        for question, h, d, p, limit in zip(questions, hits, declines, passages, limits):
+        for question, h, d, p, lang, toks, limit in zip(questions, hits, declines, passages, langs, tokens,
+                                                         limits):
             if p is not None and not self._passage_holds(question, p):
                 p = None
             top = self.index.doc(h[0].faq_id) if h else None
             missing, gap = _beyond(question, top, self._implied_scope(top)) if top is not None else (None, None)
-            out.append(Ranking(h[:limit], d[0].score if d else 0.0, gap=gap, missing_detail=missing, passage=p))
+            decline = d[0].score if d else 0.0
+            values = signals(h[:RANKED], decline, lang, toks, self._tokens_of(top)) if top is not None else None
+            confidence = (self.confidence.probability(values)
+                          if self.confidence is not None and values is not None else None)
+            out.append(Ranking(h[:limit], decline, gap=gap, missing_detail=missing, passage=p,
+                               signals=values, confidence=confidence))
         return out
 
     @staticmethod
@@ -247,10 +271,15 @@ class KnowledgeIndex:
         key = (doc.faq_id, doc.version)
         scope = self._scopes.get(key)
         if scope is None:
-            texts = [*doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts),
-                     *doc.answers.values()]
-            scope = self._scopes[key] = implied_scope(texts, doc.scope)
+            scope = self._scopes[key] = implied_scope(_texts_of(doc), doc.scope)
         return scope
+
+    def _tokens_of(self, doc: EntryDoc) -> frozenset[str]:
+        key = (doc.faq_id, doc.version)
+        found = self._entry_tokens.get(key)
+        if found is None:
+            found = self._entry_tokens[key] = frozenset(t for text in _texts_of(doc) for t in tokenize(text))
+        return found
 
     def _rank_batch(self, questions: list[str], vectors: list,
                     contexts: list[tuple[str, int]]) -> list[Ranking]:

@@ -1,0 +1,118 @@
+"""Fit the answer-confidence model (faq_service/retrieval/confidence.py) on the tuning questions, and
+show what it would do on questions it was not fitted on.
+
+    PYTHONPATH=. .venv/bin/python -m bench.answer_confidence [--out data/retrieval/answer_confidence.json]
+
+Every tuning question (bench/heldout_eval.py load_items(sealed=False), split "tune") is ranked as
+/api/v1/ask ranks it; its label is whether the best entry is one the question expects (out-of-scope:
+never). Before the model is written, each tuning set is scored by a model fitted on the other sets
+only (leave one set out), which is what a set nobody tuned on would meet: the table gives, per set
+and language and for several thresholds, the figures of tuning_questions.figures. The regression sets
+(the first two visitor sets), never fitted on, are scored with the final model.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from bench.heldout_eval import HELDOUT, Item, build_knowledge, load_items
+from bench.tuning_questions import figures
+from faq_service.core.settings import Settings
+from faq_service.core.text import detect_lang
+from faq_service.retrieval.confidence import ConfidenceModel
+from faq_service.retrieval.service import decide
+
+app = typer.Typer(add_completion=False)
+console = Console()
+REGRESSION = ("visitor_sealed.yml", "visitor_sealed_2.yml")
+
+
+def _set_of(item: Item) -> str:
+    return item.id.rsplit("-", 1)[0]
+
+
+def _row(item: Item, ranking, keys: dict[int, str], settings: Settings, min_confidence: float) -> dict:
+    decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold, settings.max_suggestions,
+                      settings.decline_margin, settings.answer_type_check, min_confidence)
+    return {"expected": list(item.expected), "outcome": decision.outcome,
+            "top": keys.get(decision.top.faq_id) if decision.top else None,
+            "suggested": [keys[h.faq_id] for h in decision.suggestions]}
+
+
+def _table(title: str, groups: dict[str, list[tuple[Item, object]]], keys, settings, thresholds) -> Table:
+    table = Table(title=title)
+    for column in ("set", "lang", "threshold", "correct", "one click", "oos not answered", "wrong"):
+        table.add_column(column)
+    for name, pairs in sorted(groups.items()):
+        for lang in ("th", "en"):
+            mine = [(i, r) for i, r in pairs if i.lang == lang]
+            if not mine:
+                continue
+            for t in thresholds:
+                f = figures([_row(i, r, keys, settings, t) for i, r in mine])
+                shares = [f["answered_correctly"], f["answered_or_one_click"], f["oos_not_answered"]]
+                table.add_row(name, lang, f"{t:.2f}", *("–" if v is None else f"{v:.3f}" for v in shares),
+                              f"{100 * f['wrong_answers_over_all']:.1f} %")
+    return table
+
+
+@app.command()
+def main(out: Path = typer.Option(None, help="where to write the model (default: the settings' path)"),
+         c: float = typer.Option(1.0, help="the logistic model's inverse regularisation"),
+         thresholds: str = typer.Option("0,0.25,0.35,0.45", help="minimum confidences to show"),
+         summary: Path = typer.Option(None, help="also write the figures as JSON here")) -> None:
+    settings = Settings()
+    out = out or settings.answer_confidence_model
+    ts = [float(x) for x in thresholds.split(",")]
+    items = [i for i in load_items(sealed=False) if i.split == "tune"]
+    regression = [Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()), "regression")
+                  for name in REGRESSION for raw in yaml.safe_load((HELDOUT / name).read_text(encoding="utf-8"))]
+    everything = items + regression
+    with tempfile.TemporaryDirectory() as tmp:
+        knowledge, keys = build_knowledge(Path(tmp), settings.encoder, confidence=False)
+        questions = [i.q for i in everything]
+        rankings = knowledge.rank_many(questions, knowledge.queries.encode_batch(questions),
+                                       [detect_lang(q) for q in questions], [10] * len(questions))
+    tuned = [(i, r) for i, r in zip(everything, rankings) if i.split == "tune" and r.signals is not None]
+    rows = np.array([r.signals for _, r in tuned])
+    right = np.array([bool(i.expected) and keys[r.hits[0].faq_id] in i.expected for i, r in tuned])
+    sets = np.array([_set_of(i) for i, _ in tuned])
+
+    held_out: dict[str, list] = defaultdict(list)
+    for name in sorted(set(sets)):
+        model = ConfidenceModel.fit(rows[sets != name], right[sets != name], c)
+        for k in np.flatnonzero(sets == name):
+            item, ranking = tuned[k]
+            held_out[name].append((item, replace(ranking, confidence=model.probability(rows[k]))))
+    console.print(_table("tuning sets, each scored by a model fitted on the others", held_out, keys, settings, ts))
+
+    model = ConfidenceModel.fit(rows, right, c)
+    unseen: dict[str, list] = defaultdict(list)
+    for item, ranking in zip(everything, rankings):
+        if item.split == "regression":
+            p = model.probability(ranking.signals) if ranking.signals is not None else None
+            unseen[_set_of(item)].append((item, replace(ranking, confidence=p)))
+    console.print(_table("regression sets, never fitted on", unseen, keys, settings, ts))
+    out.write_text(model.to_json(), encoding="utf-8")
+    console.print(f"fitted on {len(rows)} tuning questions ({int(right.sum())} with the right entry first) → {out}")
+    if summary:
+        pooled = {}
+        for label, groups in (("left_out", held_out), ("regression", unseen)):
+            pairs = [p for group in groups.values() for p in group]
+            for lang in ("th", "en"):
+                pooled[f"{label}/{lang}"] = {f"{t:.2f}": figures([_row(i, r, keys, settings, t) for i, r in pairs
+                                                                  if i.lang == lang]) for t in ts}
+        summary.write_text(json.dumps(pooled, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    app()
