@@ -74,6 +74,8 @@ def test_latin_cues_match_at_word_starts_only():
     ("ส่งเรื่องร้องเรียนไปแล้ว ติดตามสถานะยังไงคะ", "check_complaint_status"),
     ("ร้องเรียนไปแล้วกี่วันถึงจะรู้ผล", "check_complaint_status"),
     ("ส่งเรื่องร้องเรียนไปเมื่อวาน จะเช็คได้ที่ไหนคะ", "check_complaint_status"),
+    ("ผลการร้องเรียนแจ้งผู้บริหารบ่อยไหม", "check_complaint_status"),  # figures, not one's own case
+    ("สงสัยว่าการประมูลไม่โปร่งใส ร้องเรียนได้ทางไหนคะ", "report_wrongdoing"),
     # a wish with a worry about what reporting requires: the answer (open or confidential) comes first
     ("I want to report my manager for taking bribes, but do I have to give my name?", "report_wrongdoing"),
     ("อยากร้องเรียนเจ้าหน้าที่แบบไม่บอกชื่อ ทำยังไง", "report_wrongdoing"),

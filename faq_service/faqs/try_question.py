@@ -36,7 +36,7 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
                       s.answer_type_check, s.min_answer_confidence)
     entry_top = decision.top.score if decision.top else 0.0
-    passage = passage_view(ranked.passage, decision.outcome == "answered", entry_top, ranked.decline, s)
+    passage = passage_view(ranked.passage, decision.entries_answer, entry_top, ranked.decline, s)
     decision = decide_with_documents(ranked, decision, s.document_threshold, s.document_margin, s.decline_margin)
     entries = await state.db.run(_entries_by_id, [h.faq_id for h in hits]) if hits else {}
 

@@ -36,10 +36,18 @@ class Decision:
     suggestions: list[Hit] = field(default_factory=list)
     gap: ScopeGap | None = None  # partial: what the question asks that the top entry's scope does not hold
     passage: PassageHit | None = None  # the passage that answers (answered_from_document)
+    # An answer the confidence model held back (suggested): a document passage takes its place only as
+    # it would take an answer's, by scoring above it by the document margin.
+    unsure: bool = False
 
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def entries_answer(self) -> bool:
+        """Whether an entry answers, or would but for the confidence model (the documents' rule)."""
+        return self.outcome == "answered" or self.unsure
 
 
 @dataclass
@@ -75,6 +83,8 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
                 return Decision("partial", hits, gap=ranking.gap)
             if ranking.confidence is None or ranking.confidence >= min_confidence:
                 return Decision("answered", hits)
+            return Decision("suggested", hits, [h for h in hits if h.score >= suggest_threshold][:max_suggestions],
+                            unsure=True)
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
     return Decision("suggested" if suggestions else "declined", hits, suggestions)
 
@@ -83,7 +93,7 @@ def decide_with_documents(ranking: Ranking, decision: Decision, threshold: float
                           decline_margin: float | None = None) -> Decision:
     """The entries' decision, or an answer from the best passage (retrieval/passages.py's rule)."""
     top = decision.top
-    if answer_from_document(decision.outcome == "answered", top.score if top else 0.0, ranking.passage,
+    if answer_from_document(decision.entries_answer, top.score if top else 0.0, ranking.passage,
                             ranking.decline, threshold, margin, decline_margin):
         return Decision("answered_from_document", decision.hits, [], passage=ranking.passage)
     return decision

@@ -7,12 +7,17 @@ import pytest
 from faq_service.core.settings import Settings
 from faq_service.retrieval.confidence import SIGNALS, ConfidenceModel, signals
 from faq_service.retrieval.index import Hit, Unit
+from faq_service.retrieval.passages import PassageDoc, PassageHit
 from faq_service.retrieval.scope import ScopeGap
-from faq_service.retrieval.service import Ranking, decide
+from faq_service.retrieval.service import Ranking, decide, decide_with_documents
 
 
 def _hit(faq_id, score, dense, lexical, prior, kind="question"):
     return Hit(faq_id, score, dense, lexical, Unit(faq_id, "en", kind, "q"), prior)
+
+
+def _passage():
+    return PassageDoc(1, "TCEB supports business events.", "en", "Annual report", "About", 1, "/documents/1/file")
 
 
 def _value(values, name):
@@ -75,3 +80,13 @@ def test_an_unsure_answer_is_offered_as_a_suggestion():
     # a near-scope reply says what is known whatever the confidence
     gap = ScopeGap(organisations=["TAT"], scope={"organisation": "TCEB"})
     assert decide(Ranking(hits, gap=gap, confidence=0.1), 0.6, 0.4, 3, min_confidence=0.35).outcome == "partial"
+
+
+def test_a_passage_takes_an_unsure_answers_place_only_as_it_would_take_an_answers():
+    entry = _hit(1, 0.6, 0.6, 0.0, 0.5)
+    unsure = decide(Ranking([entry], confidence=0.1), 0.5, 0.4, 3, min_confidence=0.35)
+    assert unsure.outcome == "suggested" and unsure.entries_answer
+    close = Ranking([entry], 0.0, passage=PassageHit(_passage(), 0.65), confidence=0.1)
+    assert decide_with_documents(close, unsure, 0.5, 0.1) is unsure  # within the margin: the suggestion stays
+    clear = Ranking([entry], 0.0, passage=PassageHit(_passage(), 0.75), confidence=0.1)
+    assert decide_with_documents(clear, unsure, 0.5, 0.1).outcome == "answered_from_document"

@@ -92,3 +92,21 @@ def test_a_result_not_out_yet_a_target_reached_and_more_details_an_entry_may_lac
                            ("บีทีเอสเที่ยวสุดท้ายกี่โมง", "transit"), ("when is the next roadshow in europe", "upcoming"),
                            ("how many visitors use the e-library each month", "count")):
         assert missing_detail(question, score) == kind, question
+
+
+def test_a_speaker_a_length_in_hours_and_each_parts_figure():
+    training = EntryDoc(22, 1, {"en": "Online governance training"}, {},
+                        {"en": "In May 2563 staff took a governance course over Zoom; 120 people joined.",
+                         "th": "เดือนพฤษภาคม 2563 พนักงานอบรมธรรมาภิบาลผ่าน Zoom มีผู้เข้าร่วม 120 คน"})
+    score = EntryDoc(21, 1, {"en": "ITA score"}, {}, {"en": "The score for 2562 was 93.35. The target for 2563 was 95."})
+    for question, entry, kind in (("ใครเป็นวิทยากรอบรมธรรมาภิบาล", training, "person_name"),
+                                  ("who was the speaker at the zoom training", training, "person_name"),
+                                  ("how many hours was the governance training", training, "duration"),
+                                  ("อบรมกี่ชั่วโมง", training, "duration"),
+                                  ("ITA score 2562 broken down by indicator", score, "breakdown"),
+                                  ("คะแนน ITA ปี 62 แยกรายตัวชี้วัด", score, "breakdown")):
+        assert missing_detail(question, entry) == kind, question
+    for question in ("how many people joined the zoom training", "ITA score 2562"):
+        assert missing_detail(question, training if "zoom" in question else score) is None, question
+    chapters = EntryDoc(23, 1, {"th": "ข้อบังคับธรรมาภิบาลมีกี่หมวด"}, {}, {"th": "มี 5 หมวด ได้แก่ หมวด 1 บททั่วไป …"})
+    assert missing_detail("ข้อบังคับมีกี่หมวด แต่ละหมวดเรื่องอะไร", chapters) is None  # each part's topic, no figure
