@@ -110,3 +110,18 @@ def test_a_speaker_a_length_in_hours_and_each_parts_figure():
         assert missing_detail(question, training if "zoom" in question else score) is None, question
     chapters = EntryDoc(23, 1, {"th": "ข้อบังคับธรรมาภิบาลมีกี่หมวด"}, {}, {"th": "มี 5 หมวด ได้แก่ หมวด 1 บททั่วไป …"})
     assert missing_detail("ข้อบังคับมีกี่หมวด แต่ละหมวดเรื่องอะไร", chapters) is None  # each part's topic, no figure
+
+
+def test_a_floor_offered_as_a_choice_an_overseas_office_a_total_and_the_last_revision():
+    manual = EntryDoc(24, 1, {"en": "Manual 3: international conventions"}, {},
+                      {"en": "The International Conventions department's manual explains how to request support."})
+    training = EntryDoc(22, 1, {"en": "Online governance training"}, {},
+                        {"en": "Two Zoom rounds in May 2563: 120 people joined the first and 95 the second."})
+    phone = EntryDoc(19, 1, {"en": "TCEB phone"}, {}, {"en": "Call +66 2 694 6000, or the hotline 1105 in Thailand."})
+    for question, entry, kind in (("ฝ่ายประชุมนานาชาติอยู่ชั้น 25 หรือ 26", manual, "floor"),
+                                  ("when was the conventions manual last updated", manual, "change"),
+                                  ("อบรม zoom สองรอบ รวมแล้วกี่คน", training, "total"),
+                                  ("combined headcount of both zoom trainings", training, "total"),
+                                  ("phone number of tceb's office in london", phone, "branch")):
+        assert missing_detail(question, entry) == kind, question
+    assert missing_detail("how many people joined the first zoom round", training) is None
