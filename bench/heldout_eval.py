@@ -41,12 +41,12 @@ console = Console()
 # written later, without reading the report half; they only ever tune. report_fresh.yml was a second
 # report set (2026-11-26, evaluated once, 0.80 / 0.78); its errors were then studied, so from session 3
 # on it only tunes too; so do the spent third, fourth and fifth visitor sets (sealed, each run once)
-# from the fourth session of 2026-12-05 on, the sixth to ninth from the fifth session and the tenth and
-# eleventh from the sixth.
+# from the fourth session of 2026-12-05 on, the sixth to ninth from the fifth session and the tenth to
+# twelfth from the sixth.
 TUNE_ONLY = ("visitor_tune.yml", "report_fresh.yml", "visitor_tune_2.yml", "visitor_sealed_3.yml",
              "visitor_sealed_4.yml", "visitor_sealed_5.yml", "visitor_sealed_6.yml",
              "visitor_sealed_7.yml", "visitor_sealed_8.yml", "visitor_sealed_9.yml",
-             "visitor_sealed_10.yml", "visitor_sealed_11.yml")
+             "visitor_sealed_10.yml", "visitor_sealed_11.yml", "visitor_sealed_12.yml")
 # Sealed report sets, each written without reading bench/, data/faq/*.yml or data/retrieval/; never
 # tuned on, their questions never looked at: report_final.yml (session 3) and report_blind.yml
 # (session 5, visitors' style).
