@@ -81,6 +81,7 @@ def test_latin_cues_match_at_word_starts_only():
     ("อยากร้องเรียนเจ้าหน้าที่แบบไม่บอกชื่อ ทำยังไง", "report_wrongdoing"),
     ("อยากแจ้งเรื่องเงินทอน แต่กลัวโดนกลั่นแกล้ง ต้องเปิดเผยตัวไหมคะ", "report_wrongdoing"),
     ("อยากแจ้งเรื่องพนักงานรับสินบน แต่ไม่อยากให้ใครรู้ว่าเป็นเรา ทำยังไงคะ", "report_wrongdoing"),
+    ("จะแจ้งเรื่องเรียกรับเงิน ต้องบอกชื่อจริงป่ะ", "report_wrongdoing"),
     ("I want to complain about a bribe without my manager knowing, how?", "report_wrongdoing"),
     # a bare topic is a search for it, not a report or one's own case
     ("complaint procedure", "report_wrongdoing"),
