@@ -265,7 +265,7 @@ class KnowledgeIndex:
             top = self.index.doc(h[0].faq_id) if h else None
             missing, gap = _beyond(question, top, self._implied_scope(top)) if top is not None else (None, None)
             decline = d[0].score if d else 0.0
-            values = signals(h[:RANKED], decline, lang, toks, self._tokens_of(top)) if top is not None else None
+            values = signals(h[:RANKED], decline, lang, toks, self.tokens_of(top)) if top is not None else None
             confidence = (self.confidence.probability(values)
                           if self.confidence is not None and values is not None else None)
             out.append(Ranking(h[:limit], decline, gap=gap, missing_detail=missing, passage=p,
@@ -284,7 +284,8 @@ class KnowledgeIndex:
             scope = self._scopes[key] = implied_scope(_texts_of(doc), doc.scope)
         return scope
 
-    def _tokens_of(self, doc: EntryDoc) -> frozenset[str]:
+    def tokens_of(self, doc: EntryDoc) -> frozenset[str]:
+        """Every lexical token of an entry's texts (the confidence signals' coverage), kept per version."""
         key = (doc.faq_id, doc.version)
         found = self._entry_tokens.get(key)
         if found is None:
