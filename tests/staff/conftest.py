@@ -14,8 +14,11 @@ from tests.support.procs import REPO, SERVICE_TOKEN, VENV_BIN, start_faq_service
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "editor", "reviewer", "admin")
+# The review flow's tests need out-of-scope questions the knowledge base answers (wrongly) until staff
+# mark them; the answer-confidence check holds those back as suggestions, so the staff service runs
+# without it (the check itself: tests/unit/test_confidence.py and the bot and /ask tests).
 LOGIN_ENV = {"THAMTOB_LOGIN_SLOW_AFTER": "3", "THAMTOB_LOGIN_LOCK_AFTER": "5",
-             "THAMTOB_LOGIN_LOCK_SECONDS": "600"}
+             "THAMTOB_LOGIN_LOCK_SECONDS": "600", "THAMTOB_MIN_ANSWER_CONFIDENCE": "0"}
 
 
 class StaffService:
