@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.heldout_eval import HELDOUT, Item, build_knowledge, load_items
-from bench.tuning_questions import figures
+from bench.tuning_questions import figures, outcome_row
 from faq_service.core.settings import Settings
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.confidence import RANKED, ConfidenceModel, signals
@@ -43,11 +43,9 @@ def _set_of(item: Item) -> str:
 
 
 def _row(item: Item, ranking, keys: dict[int, str], settings: Settings, min_confidence: float) -> dict:
-    decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold, settings.max_suggestions,
-                      settings.decline_margin, settings.answer_type_check, min_confidence)
-    return {"expected": list(item.expected), "outcome": decision.outcome,
-            "top": keys.get(decision.top.faq_id) if decision.top else None,
-            "suggested": [keys[h.faq_id] for h in decision.suggestions]}
+    return outcome_row(item, decide(ranking, settings.answer_threshold, settings.suggest_threshold,
+                                    settings.max_suggestions, settings.decline_margin, settings.answer_type_check,
+                                    min_confidence), keys)
 
 
 def _table(title: str, groups: dict[str, list[tuple[Item, object]]], keys, settings, thresholds) -> Table:

@@ -40,15 +40,20 @@ def dump(out: Path) -> None:
         decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
                           settings.max_suggestions, settings.decline_margin, settings.answer_type_check,
                           settings.min_answer_confidence)
-        rows.append({"id": item.id, "q": item.q, "expected": list(item.expected), "outcome": decision.outcome,
-                     "top": keys.get(decision.top.faq_id) if decision.top else None,
-                     "suggested": [keys[h.faq_id] for h in decision.suggestions],
+        rows.append({"id": item.id, "q": item.q, **outcome_row(item, decision, keys),
                      "missing_detail": ranking.missing_detail,
                      "hits": [[keys[h.faq_id], round(h.score, 3)] for h in ranking.hits[:3]],
                      "decline": round(ranking.decline, 3)})
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     console.print(figures(rows))
+
+
+def outcome_row(item, decision, keys: dict[int, str]) -> dict:
+    """What `figures` reads of one question: its expected entries and what the decision gave."""
+    return {"expected": list(item.expected), "outcome": decision.outcome,
+            "top": keys.get(decision.top.faq_id) if decision.top else None,
+            "suggested": [keys[h.faq_id] for h in decision.suggestions]}
 
 
 def figures(rows: list[dict]) -> dict:

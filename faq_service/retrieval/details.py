@@ -166,19 +166,14 @@ def asks_for_number(question: str) -> bool:
     return any(kind.name == "number" for kind in asked_details(question))
 
 
-def _texts(doc: EntryDoc) -> list[str]:
-    """All of an entry's texts: answers, questions, alternates."""
-    return [*doc.answers.values(), *doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts)]
-
-
 def _holds(kind: DetailKind, doc: EntryDoc) -> bool:
-    texts = list(doc.answers.values()) if kind.answer_only else _texts(doc)
+    texts = list(doc.answers.values()) if kind.answer_only else doc.texts()
     return any(kind.holds.search(normalize(text)) for text in texts)
 
 
 def _names_any(asked: set, read: Callable[[str], set], doc: EntryDoc) -> bool:
     """Whether any text of the entry names one of `asked`, as `read` finds them (references, parts)."""
-    return any(asked & read(text) for text in _texts(doc))
+    return any(asked & read(text) for text in doc.texts())
 
 
 def missing_detail(question: str, doc: EntryDoc | None) -> str | None:

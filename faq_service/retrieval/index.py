@@ -27,6 +27,11 @@ class EntryDoc:
     # What the answer's figures are for (years, figure, organisation; docs/kb-format.md), or None.
     scope: dict | None = None
 
+    def texts(self) -> list[str]:
+        """Its questions, alternates and answers, in every language."""
+        return [*self.questions.values(), *(a for alts in self.alternates.values() for a in alts),
+                *self.answers.values()]
+
 
 @dataclass(frozen=True)
 class Unit:

@@ -77,16 +77,16 @@ def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, 
     social-media page…) is not answered by an entry holding none. An answer the confidence model
     (retrieval/confidence.py) gives less than `min_confidence` is offered among the suggestions."""
     hits = ranking.hits
+    unsure = False  # an answer held back by the confidence model
     if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.missing_detail):
         if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
             if ranking.gap:
                 return Decision("partial", hits, gap=ranking.gap)
             if ranking.confidence is None or ranking.confidence >= min_confidence:
                 return Decision("answered", hits)
-            return Decision("suggested", hits, [h for h in hits if h.score >= suggest_threshold][:max_suggestions],
-                            unsure=True)
+            unsure = True
     suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
-    return Decision("suggested" if suggestions else "declined", hits, suggestions)
+    return Decision("suggested" if suggestions or unsure else "declined", hits, suggestions, unsure=unsure)
 
 
 def decide_with_documents(ranking: Ranking, decision: Decision, threshold: float, margin: float,
@@ -121,12 +121,6 @@ def _beyond(question: str, doc: EntryDoc, scope: dict) -> tuple[str | None, Scop
     if missing is None and asks_other_month(question, scope):
         missing = "other_month"
     return missing, scope_gap(question, scope)
-
-
-def _texts_of(doc: EntryDoc) -> list[str]:
-    """An entry's questions, alternates and answers, in every language."""
-    return [*doc.questions.values(), *(a for alts in doc.alternates.values() for a in alts),
-            *doc.answers.values()]
 
 
 @lru_cache(maxsize=8192)
@@ -281,7 +275,7 @@ class KnowledgeIndex:
         key = (doc.faq_id, doc.version)
         scope = self._scopes.get(key)
         if scope is None:
-            scope = self._scopes[key] = implied_scope(_texts_of(doc), doc.scope)
+            scope = self._scopes[key] = implied_scope(doc.texts(), doc.scope)
         return scope
 
     def tokens_of(self, doc: EntryDoc) -> frozenset[str]:
@@ -289,7 +283,7 @@ class KnowledgeIndex:
         key = (doc.faq_id, doc.version)
         found = self._entry_tokens.get(key)
         if found is None:
-            found = self._entry_tokens[key] = frozenset(t for text in _texts_of(doc) for t in tokenize(text))
+            found = self._entry_tokens[key] = frozenset(t for text in doc.texts() for t in tokenize(text))
         return found
 
     def _rank_batch(self, questions: list[str], vectors: list,
