@@ -75,6 +75,11 @@ def test_latin_cues_match_at_word_starts_only():
     ("ร้องเรียนไปแล้วกี่วันถึงจะรู้ผล", "check_complaint_status"),
     ("ส่งเรื่องร้องเรียนไปเมื่อวาน จะเช็คได้ที่ไหนคะ", "check_complaint_status"),
     ("ผลการร้องเรียนแจ้งผู้บริหารบ่อยไหม", "check_complaint_status"),  # figures, not one's own case
+    # what reporting brings or who hears of it
+    ("พอส่งเรื่องร้องเรียนแล้วจะได้เลขติดตามไหมครับ", "check_complaint_status"),
+    ("เรื่องร้องเรียนถึงผู้อำนวยการด้วยหรือเปล่า", "check_complaint_status"),
+    ("after I file a complaint do I get a tracking code?", "check_complaint_status"),
+    ("does the director ever see the complaints people send?", "check_complaint_status"),
     ("สงสัยว่าการประมูลไม่โปร่งใส ร้องเรียนได้ทางไหนคะ", "report_wrongdoing"),
     # a wish with a worry about what reporting requires: the answer (open or confidential) comes first
     ("I want to report my manager for taking bribes, but do I have to give my name?", "report_wrongdoing"),

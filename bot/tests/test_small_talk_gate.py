@@ -26,7 +26,9 @@ def test_pure_small_talk_keeps_its_intent(text, intent):
     ("สวัสดีค่ะ เพิ่งเข้ามาครั้งแรก ถามเรื่องอะไรได้บ้างคะ", "greet"),
     ("hello, where is your office?", "greet"),
     ("thanks, and which form do I send for the tax?", "thank"),
-    ("hi, I need the tax form for my seminar", "greet")])
+    ("hi, I need the tax form for my seminar", "greet"),
+    ("ดีจ้า บอทนี้ตอบไรได้มั่ง", "greet"), ("หวัดดีคับ ขอเบอร์แฟกซ์หน่อย", "greet"),
+    ("hi pls send the office address", "greet")])
 def test_small_talk_carrying_a_question_becomes_a_question(text, intent):
     m = message(text, intent)
     SmallTalkGate({}).process([m])
