@@ -31,7 +31,7 @@ from faq_service.core.settings import Settings
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.confidence import RANKED, ConfidenceModel, signals
 from faq_service.retrieval.text import tokenize
-from faq_service.retrieval.service import decide
+from faq_service.retrieval.decision import DecisionRules, decide
 
 app = typer.Typer(add_completion=False)
 console = Console()
@@ -43,9 +43,8 @@ def _set_of(item: Item) -> str:
 
 
 def _row(item: Item, ranking, keys: dict[int, str], settings: Settings, min_confidence: float) -> dict:
-    return outcome_row(item, decide(ranking, settings.answer_threshold, settings.suggest_threshold,
-                                    settings.max_suggestions, settings.decline_margin, settings.answer_type_check,
-                                    min_confidence), keys)
+    rules = replace(DecisionRules.of(settings), min_confidence_th=min_confidence, min_confidence_en=min_confidence)
+    return outcome_row(item, decide(ranking, rules), keys)
 
 
 def _table(title: str, groups: dict[str, list[tuple[Item, object]]], keys, settings, thresholds) -> Table:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -33,7 +34,8 @@ from faq_service.faqs.index_source import PublishedEntries
 from faq_service.retrieval.declines import load_decline_examples
 from faq_service.retrieval.encoders import load_encoders
 from faq_service.retrieval.index import FusionWeights
-from faq_service.retrieval.service import KnowledgeIndex, decide, decide_with_documents
+from faq_service.retrieval.decision import DecisionRules, decide, decide_with_documents
+from faq_service.retrieval.service import KnowledgeIndex
 from faq_service.startup import prepare
 
 HELDOUT = REPO_ROOT / "bench" / "heldout"
@@ -100,10 +102,10 @@ def main(thresholds: str = "0.40,0.45,0.50,0.55,0.60,0.65,0.70", margins: str = 
                   "out of scope answered by docs")
     for t, m in itertools.product([float(x) for x in thresholds.split(",")], [float(x) for x in margins.split(",")]):
         counts = dict(doc=0, right=0, kept=0, taken=0, kb_doc=0, oos=0)
+        rules = replace(DecisionRules.of(s), document_threshold=t, document_margin=m)
         for it, ranking in zip(items, rankings):
-            entries = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
-                             s.answer_type_check, s.min_answer_confidence)
-            final = decide_with_documents(ranking, entries, t, m, s.decline_margin)
+            entries = decide(ranking, rules)
+            final = decide_with_documents(ranking, entries, rules)
             by_doc = final.outcome == "answered_from_document"
             if "document" in it and not it.get("entry"):
                 counts["doc"] += by_doc

@@ -122,7 +122,7 @@ def rank(items, vectors, knowledge, keys, weights) -> Ranked:
 
 
 def metrics(r: Ranked, answer_t: float, suggest_t: float, margin: float | None = None) -> dict:
-    """As /api/v1/ask decides (retrieval.service.decide)."""
+    """As /api/v1/ask decides (retrieval.decision.decide)."""
     answered = r.score >= answer_t
     if margin is not None:
         answered &= r.score - r.decline >= margin

@@ -1,5 +1,5 @@
 """Every tuning question's outcome under the current code and settings, as /api/v1/ask decides it
-(retrieval.service.decide on KnowledgeIndex.rank_many), written to JSON; and the comparison of two such
+(retrieval.decision.decide on KnowledgeIndex.rank_many), written to JSON; and the comparison of two such
 files: the figures of each and the questions whose outcome changed. For finding what a change does on
 tuning data, one step at a time.
 
@@ -20,7 +20,7 @@ from rich.console import Console
 from bench.heldout_eval import build_knowledge, load_items
 from faq_service.core.settings import Settings
 from faq_service.core.text import detect_lang
-from faq_service.retrieval.service import decide
+from faq_service.retrieval.decision import DecisionRules, decide
 
 app = typer.Typer(add_completion=False)
 console = Console()
@@ -37,9 +37,7 @@ def dump(out: Path) -> None:
                                        [10] * len(items))
     rows = []
     for item, ranking in zip(items, rankings):
-        decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
-                          settings.max_suggestions, settings.decline_margin, settings.answer_type_check,
-                          settings.min_answer_confidence)
+        decision = decide(ranking, DecisionRules.of(settings))
         rows.append({"id": item.id, "q": item.q, **outcome_row(item, decision, keys),
                      "missing_detail": ranking.missing_detail,
                      "hits": [[keys[h.faq_id], round(h.score, 3)] for h in ranking.hits[:3]],

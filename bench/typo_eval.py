@@ -1,5 +1,5 @@
 """Tuning data under the service's current settings, as typed and with seeded typos: what /api/v1/ask
-would decide for each question (retrieval.service.decide, partial replies included), and the time one
+would decide for each question (retrieval.decision.decide, partial replies included), and the time one
 question takes to encode and rank.
 
     PYTHONPATH=. .venv/bin/python -m bench.typo_eval --out docs/results/typo-eval.json
@@ -25,7 +25,7 @@ from bench.machine import info as machine_info
 from bench.typos import misspell
 from faq_service.core.settings import Settings
 from faq_service.core.text import detect_lang
-from faq_service.retrieval.service import decide
+from faq_service.retrieval.decision import DecisionRules, decide
 
 console = Console()
 
@@ -35,11 +35,11 @@ def evaluate(items: list[Item], knowledge, keys, settings: Settings, check_answe
     rankings = knowledge.rank_many([i.q for i in items], vectors, [detect_lang(i.q) for i in items],
                                    [10] * len(items))
     counts = {"in_scope": 0, "oos": 0, "right": 0, "wrong": 0, "oos_answered": 0, "top1": 0, "partial": 0}
+    rules = DecisionRules.of(settings)
+    if check_answer_type is not None:
+        rules = replace(rules, check_answer_type=check_answer_type)
     for item, ranking in zip(items, rankings):
-        decision = decide(ranking, settings.answer_threshold, settings.suggest_threshold,
-                          settings.max_suggestions, settings.decline_margin,
-                          settings.answer_type_check if check_answer_type is None else check_answer_type,
-                          settings.min_answer_confidence)
+        decision = decide(ranking, rules)
         top = keys.get(decision.top.faq_id) if decision.top else None
         counts["partial"] += decision.outcome == "partial"
         if item.expected:

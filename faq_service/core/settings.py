@@ -85,10 +85,12 @@ class Settings(BaseSettings):
                                    alias="THAMTOB_DECLINE_EXAMPLES")
     decline_margin: float | None = Field(-0.05, alias="THAMTOB_DECLINE_MARGIN")
     # The answer-confidence model (retrieval/confidence.py; fitted by bench/answer_confidence.py), and
-    # the probability below which an answer is offered as a suggestion instead. No model: no such check.
+    # the probability below which an answer is offered as a suggestion instead, per question language
+    # (chosen on the tuning data left out of each fit, docs/benchmarks.md). No model or 0: no such check.
     answer_confidence_model: Path | None = Field(REPO_ROOT / "data" / "retrieval" / "answer_confidence.json",
                                                  alias="THAMTOB_ANSWER_CONFIDENCE_MODEL")
-    min_answer_confidence: float = Field(0.35, alias="THAMTOB_MIN_ANSWER_CONFIDENCE")
+    min_answer_confidence_th: float = Field(0.25, alias="THAMTOB_MIN_ANSWER_CONFIDENCE_TH")
+    min_answer_confidence_en: float = Field(0.35, alias="THAMTOB_MIN_ANSWER_CONFIDENCE_EN")
     # Passages of imported documents (retrieval/passages.py): one answers only at or above its own
     # threshold, and instead of an entry that answers only when it scores more than the margin above it.
     # Tuned with bench/documents_eval.py (bench/documents/tune.yml; see docs/documents.md).

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from faq_service.core.text import detect_lang
 from faq_service.faqs.models import FaqEntry
-from faq_service.retrieval.passages import PassageHit, answer_from_document
-from faq_service.retrieval.service import decide, decide_with_documents
+from faq_service.retrieval.decision import DecisionRules, decide, decide_with_documents
+from faq_service.retrieval.passages import PassageHit
 
 
 def _entries_by_id(session: Session, ids: list[int]) -> dict[int, FaqEntry]:
@@ -15,13 +15,12 @@ def _entries_by_id(session: Session, ids: list[int]) -> dict[int, FaqEntry]:
 
 
 def passage_view(hit: PassageHit | None, entry_answers: bool, entry_score: float, decline: float,
-                 settings) -> dict | None:
+                 rules: DecisionRules) -> dict | None:
     """The best passage and whether it would answer under the current document threshold and margin."""
     if hit is None:
         return None
     p = hit.passage
-    would = answer_from_document(entry_answers, entry_score, hit, decline, settings.document_threshold,
-                                 settings.document_margin, settings.decline_margin)
+    would = rules.passage_answers(entry_answers, entry_score, hit, decline)
     return {"passage_id": p.passage_id, "title": p.title, "section": p.section, "page": p.page,
             "lang": p.lang, "url": p.url, "text": p.text, "score": round(hit.score, 4), "would_answer": would}
 
@@ -33,11 +32,11 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
     ranked = await state.knowledge.search(question, lang, limit=limit)
     hits = ranked.hits
     s = state.settings
-    decision = decide(ranked, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
-                      s.answer_type_check, s.min_answer_confidence)
+    rules = DecisionRules.of(s)
+    decision = decide(ranked, rules)
     entry_top = decision.top.score if decision.top else 0.0
-    passage = passage_view(ranked.passage, decision.entries_answer, entry_top, ranked.decline, s)
-    decision = decide_with_documents(ranked, decision, s.document_threshold, s.document_margin, s.decline_margin)
+    passage = passage_view(ranked.passage, decision.entries_answer, entry_top, ranked.decline, rules)
+    decision = decide_with_documents(ranked, decision, rules)
     entries = await state.db.run(_entries_by_id, [h.faq_id for h in hits]) if hits else {}
 
     def question_of(entry: FaqEntry) -> str | None:
@@ -53,7 +52,7 @@ async def try_question(state, question: str, lang: str | None, limit: int = 10) 
             "answer_threshold": s.answer_threshold, "suggest_threshold": s.suggest_threshold,
             "decline_score": round(ranked.decline, 4), "decline_margin": s.decline_margin,
             "confidence": None if ranked.confidence is None else round(ranked.confidence, 4),
-            "min_answer_confidence": s.min_answer_confidence,
+            "min_answer_confidence": rules.min_confidence(lang),
             "document_threshold": s.document_threshold, "document_margin": s.document_margin,
             "classifier_weight": state.knowledge.weights.classifier_weight, "ranking": ranking,
             "passage": passage}

@@ -16,7 +16,7 @@ from faq_service.questions import service as questions
 from faq_service.questions.partial import reply_text
 from faq_service.questions.schemas import AnswerSource, AskIn, AskOut, Suggestion
 from faq_service.retrieval.passages import highlights
-from faq_service.retrieval.service import Decision
+from faq_service.retrieval.decision import Decision
 
 
 def _pick_lang(entry: FaqEntry, lang: str) -> str:

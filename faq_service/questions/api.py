@@ -11,7 +11,7 @@ from faq_service.core.schema import link
 from faq_service.questions import service as questions
 from faq_service.questions.answering import AskJob
 from faq_service.questions.schemas import AskIn, AskOut, FeedbackIn, TurnIn, TurnOut
-from faq_service.retrieval.service import decide, decide_with_documents
+from faq_service.retrieval.decision import DecisionRules, decide, decide_with_documents
 from faq_service.core.text import detect_lang
 from faq_service.faqs import placeholders
 
@@ -31,9 +31,8 @@ async def ask(body: AskIn, state: AppState = Depends(app_state)) -> AskOut:
     lang = body.lang or detect_lang(body.question)
     ranking = await state.knowledge.search(body.question, lang)
     s = state.settings
-    decision = decide(ranking, s.answer_threshold, s.suggest_threshold, s.max_suggestions, s.decline_margin,
-                      s.answer_type_check, s.min_answer_confidence)
-    decision = decide_with_documents(ranking, decision, s.document_threshold, s.document_margin, s.decline_margin)
+    rules = DecisionRules.of(s)
+    decision = decide_with_documents(ranking, decide(ranking, rules), rules)
     job = AskJob(body, lang, decision, started, s.secret_key, placeholders.values_from(s))
     try:
         out = await state.log_writes.run(job)

@@ -7,8 +7,9 @@ far the best entry leads the next ones, whether the dense, lexical and classifie
 how much of the question's wording the entry's texts hold, how close the nearest decline example is.
 A logistic model over those signals (`SIGNALS`), fitted on labelled tuning questions by
 bench/answer_confidence.py and kept as plain numbers in answer_confidence.json, turns them into a
-probability; an answer below Settings.min_answer_confidence is offered as a suggestion instead
-(retrieval/service.py decide), so the visitor still reaches it in one click.
+probability; an answer below the minimum for the question's language (Settings.min_answer_confidence_th
+and _en) is offered as a suggestion instead (retrieval/decision.py decide), so the visitor still reaches
+it in one click.
 
 The model knows score patterns, not questions or entries: it applies to any knowledge base scored
 with the same encoders and weights, and is fitted again when those change."""

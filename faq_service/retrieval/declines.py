@@ -6,7 +6,7 @@ the entry really answers. A fixed threshold cannot tell the two apart; what can 
 even closer to a known out-of-scope question. Each example is indexed as an entry of its own (a
 RetrievalIndex beside the knowledge base's, sharing its encoders and fusion weights), so it is scored
 exactly like an entry; the best one's score is the question's decline score, and the answer rule
-(retrieval/service.decide) answers only when the top entry beats it by the tuned margin.
+(retrieval/decision.decide) answers only when the top entry beats it by the tuned margin.
 
 Staff add more from the review console ("out of scope": a cluster of logged questions the service
 answered or nearly answered although TCEB does not answer them); those live in the database

@@ -1,7 +1,7 @@
 """What a question asks about against what an entry's figures are for: the years it names (either
 era, long or short forms) and the organisations it names, checked against the entry's scope
 (docs/kb-format.md). A question about another year or organisation than the entry holds gets a
-partial reply instead of the entry's figure (retrieval.service.decide, questions/answering.py)."""
+partial reply instead of the entry's figure (retrieval.decision.decide, questions/answering.py)."""
 from __future__ import annotations
 
 import re

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from functools import lru_cache
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -16,87 +15,17 @@ from faq_service.retrieval.batching import BatchingQueryEncoder
 from faq_service.retrieval.cache import CachedEncoder, EmbeddingCache
 from faq_service.retrieval.classifier import EntryClassifier
 from faq_service.retrieval.confidence import RANKED, ConfidenceModel, signals
+from faq_service.retrieval.decision import Ranking
 from faq_service.retrieval import declines as decline_store
 from faq_service.retrieval.encoders import Encoder
-from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex
+from faq_service.retrieval.index import EntryDoc, FusionWeights, RetrievalIndex
 from faq_service.retrieval.details import missing_detail
 from faq_service.retrieval.scope import ScopeGap, asks_other_month, asks_past_record, implied_scope, scope_gap
-from faq_service.retrieval.passages import (PassageDoc, PassageHit, PassageIndex, PassageSource,
-                                            answer_from_document)
+from faq_service.retrieval.passages import PassageDoc, PassageHit, PassageIndex, PassageSource
 from faq_service.core.text import detect_lang
 from faq_service.retrieval.text import tokenize
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Decision:
-    outcome: str  # answered | answered_from_document | partial | suggested | declined
-    hits: list[Hit]
-    suggestions: list[Hit] = field(default_factory=list)
-    gap: ScopeGap | None = None  # partial: what the question asks that the top entry's scope does not hold
-    passage: PassageHit | None = None  # the passage that answers (answered_from_document)
-    # An answer the confidence model held back (suggested): a document passage takes its place only as
-    # it would take an answer's, by scoring above it by the document margin.
-    unsure: bool = False
-
-    @property
-    def top(self) -> Hit | None:
-        return self.hits[0] if self.hits else None
-
-    @property
-    def entries_answer(self) -> bool:
-        """Whether an entry answers, or would but for the confidence model (the documents' rule)."""
-        return self.outcome == "answered" or self.unsure
-
-
-@dataclass
-class Ranking:
-    """The ranked entries, and the closest decline example's score (retrieval/declines.py)."""
-
-    hits: list[Hit]
-    decline: float = 0.0
-    gap: ScopeGap | None = None  # the top entry's scope against the question (retrieval/scope.py)
-    # A kind of detail the question asks for that the top entry does not hold (retrieval/details.py).
-    missing_detail: str | None = None
-    passage: PassageHit | None = None  # the best passage of an imported document (retrieval/passages.py)
-    # The top entry's confidence signals, and how likely they say it is the one asked for
-    # (retrieval/confidence.py); None: no entry, or no confidence model.
-    signals: list[float] | None = None
-    confidence: float | None = None
-
-
-def decide(ranking: Ranking, answer_threshold: float, suggest_threshold: float, max_suggestions: int,
-           decline_margin: float | None = None, check_answer_type: bool = True,
-           min_confidence: float = 0.0) -> Decision:
-    """Above the answer threshold, and ahead of the closest decline example by `decline_margin` (when
-    one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
-    organisation than the question names is partial: the reply says what is known instead. With
-    `check_answer_type`, a question asking for a kind of detail (a number, an e-mail address, a
-    social-media page…) is not answered by an entry holding none. An answer the confidence model
-    (retrieval/confidence.py) gives less than `min_confidence` is offered among the suggestions."""
-    hits = ranking.hits
-    unsure = False  # an answer held back by the confidence model
-    if hits and hits[0].score >= answer_threshold and not (check_answer_type and ranking.missing_detail):
-        if decline_margin is None or hits[0].score - ranking.decline >= decline_margin:
-            if ranking.gap:
-                return Decision("partial", hits, gap=ranking.gap)
-            if ranking.confidence is None or ranking.confidence >= min_confidence:
-                return Decision("answered", hits)
-            unsure = True
-    suggestions = [h for h in hits if h.score >= suggest_threshold][:max_suggestions]
-    return Decision("suggested" if suggestions or unsure else "declined", hits, suggestions, unsure=unsure)
-
-
-def decide_with_documents(ranking: Ranking, decision: Decision, threshold: float, margin: float,
-                          decline_margin: float | None = None) -> Decision:
-    """The entries' decision, or an answer from the best passage (retrieval/passages.py's rule)."""
-    top = decision.top
-    if answer_from_document(decision.entries_answer, top.score if top else 0.0, ranking.passage,
-                            ranking.decline, threshold, margin, decline_margin):
-        return Decision("answered_from_document", decision.hits, [], passage=ranking.passage)
-    return decision
 
 
 class EntrySource(Protocol):
@@ -263,7 +192,7 @@ class KnowledgeIndex:
             confidence = (self.confidence.probability(values)
                           if self.confidence is not None and values is not None else None)
             out.append(Ranking(h[:limit], decline, gap=gap, missing_detail=missing, passage=p,
-                               signals=values, confidence=confidence))
+                               signals=values, confidence=confidence, lang=lang))
         return out
 
     @staticmethod

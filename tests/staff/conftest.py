@@ -18,7 +18,8 @@ ROLES = ("viewer", "editor", "reviewer", "admin")
 # mark them; the answer-confidence check holds those back as suggestions, so the staff service runs
 # without it (the check itself: tests/unit/test_confidence.py and the bot and /ask tests).
 LOGIN_ENV = {"THAMTOB_LOGIN_SLOW_AFTER": "3", "THAMTOB_LOGIN_LOCK_AFTER": "5",
-             "THAMTOB_LOGIN_LOCK_SECONDS": "600", "THAMTOB_MIN_ANSWER_CONFIDENCE": "0"}
+             "THAMTOB_LOGIN_LOCK_SECONDS": "600", "THAMTOB_MIN_ANSWER_CONFIDENCE_TH": "0",
+             "THAMTOB_MIN_ANSWER_CONFIDENCE_EN": "0"}
 
 
 class StaffService:

@@ -1,5 +1,6 @@
-"""The answer-confidence signals, model and rule (retrieval/confidence.py, service.decide)."""
+"""The answer-confidence signals, model and rule (retrieval/confidence.py, decision.decide)."""
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from faq_service.retrieval.confidence import SIGNALS, ConfidenceModel, signals
 from faq_service.retrieval.index import Hit, Unit
 from faq_service.retrieval.passages import PassageDoc, PassageHit
 from faq_service.retrieval.scope import ScopeGap
-from faq_service.retrieval.service import Ranking, decide, decide_with_documents
+from faq_service.retrieval.decision import DecisionRules, Ranking, decide, decide_with_documents
 
 
 def _hit(faq_id, score, dense, lexical, prior, kind="question"):
@@ -71,22 +72,33 @@ def test_the_shipped_model_loads():
     assert model is not None and 0.0 < model.probability(model.mean) < 1.0
 
 
+RULES = DecisionRules(0.6, 0.4, 3, min_confidence_th=0.25, min_confidence_en=0.35)
+DOCUMENTS = DecisionRules(1.0, 1.0, document_threshold=0.5, document_margin=0.1)
+
+
 def test_an_unsure_answer_is_offered_as_a_suggestion():
     hits = [_hit(1, 0.8, 0.8, 0.0, 0.5), _hit(2, 0.5, 0.5, 0.0, 0.2), _hit(3, 0.2, 0.2, 0.0, 0.1)]
-    assert decide(Ranking(hits, confidence=0.9), 0.6, 0.4, 3, min_confidence=0.35).outcome == "answered"
-    assert decide(Ranking(hits, confidence=None), 0.6, 0.4, 3, min_confidence=0.35).outcome == "answered"
-    unsure = decide(Ranking(hits, confidence=0.2), 0.6, 0.4, 3, min_confidence=0.35)
+    assert decide(Ranking(hits, confidence=0.9), RULES).outcome == "answered"
+    assert decide(Ranking(hits, confidence=None), RULES).outcome == "answered"
+    unsure = decide(Ranking(hits, confidence=0.2), RULES)
     assert unsure.outcome == "suggested" and [h.faq_id for h in unsure.suggestions] == [1, 2]
     # a near-scope reply says what is known whatever the confidence
     gap = ScopeGap(organisations=["TAT"], scope={"organisation": "TCEB"})
-    assert decide(Ranking(hits, gap=gap, confidence=0.1), 0.6, 0.4, 3, min_confidence=0.35).outcome == "partial"
+    assert decide(Ranking(hits, gap=gap, confidence=0.1), RULES).outcome == "partial"
+
+
+def test_the_minimum_is_the_question_languages():
+    hits = [_hit(1, 0.8, 0.8, 0.0, 0.5), _hit(2, 0.5, 0.5, 0.0, 0.2)]
+    assert decide(Ranking(hits, confidence=0.3, lang="th"), RULES).outcome == "answered"
+    assert decide(Ranking(hits, confidence=0.3, lang="en"), RULES).outcome == "suggested"
+    assert decide(Ranking(hits, confidence=0.2, lang="th"), RULES).outcome == "suggested"
 
 
 def test_a_passage_takes_an_unsure_answers_place_only_as_it_would_take_an_answers():
     entry = _hit(1, 0.6, 0.6, 0.0, 0.5)
-    unsure = decide(Ranking([entry], confidence=0.1), 0.5, 0.4, 3, min_confidence=0.35)
+    unsure = decide(Ranking([entry], confidence=0.1), replace(RULES, answer_threshold=0.5))
     assert unsure.outcome == "suggested" and unsure.entries_answer
     close = Ranking([entry], 0.0, passage=PassageHit(_passage(), 0.65), confidence=0.1)
-    assert decide_with_documents(close, unsure, 0.5, 0.1) is unsure  # within the margin: the suggestion stays
+    assert decide_with_documents(close, unsure, DOCUMENTS) is unsure  # within the margin: the suggestion stays
     clear = Ranking([entry], 0.0, passage=PassageHit(_passage(), 0.75), confidence=0.1)
-    assert decide_with_documents(clear, unsure, 0.5, 0.1).outcome == "answered_from_document"
+    assert decide_with_documents(clear, unsure, DOCUMENTS).outcome == "answered_from_document"

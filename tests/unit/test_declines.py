@@ -3,7 +3,7 @@ import pytest
 
 from faq_service.retrieval.declines import decline_docs, load_decline_examples
 from faq_service.retrieval.index import FusionWeights, Hit, RetrievalIndex, Unit
-from faq_service.retrieval.service import Ranking, decide
+from faq_service.retrieval.decision import DecisionRules, Ranking, decide
 from faq_service.core.settings import Settings
 from tests.unit.test_fusion import BagOfWordsEncoder
 
@@ -35,12 +35,12 @@ def test_closest_example_scores_highest_for_its_own_wording():
 
 def test_margin_keeps_an_answer_from_a_question_closer_to_a_decline_example():
     hits = [_hit(1, 0.7), _hit(2, 0.5)]
-    assert decide(Ranking(hits, 0.9), 0.6, 0.4, 3, decline_margin=None).outcome == "answered"
-    blocked = decide(Ranking(hits, 0.9), 0.6, 0.4, 3, decline_margin=0.0)
+    assert decide(Ranking(hits, 0.9), DecisionRules(0.6, 0.4, 3, decline_margin=None)).outcome == "answered"
+    blocked = decide(Ranking(hits, 0.9), DecisionRules(0.6, 0.4, 3, decline_margin=0.0))
     assert blocked.outcome == "suggested" and [h.faq_id for h in blocked.suggestions] == [1, 2]
-    assert decide(Ranking(hits, 0.65), 0.6, 0.4, 3, decline_margin=0.0).outcome == "answered"
-    assert decide(Ranking(hits, 0.65), 0.6, 0.4, 3, decline_margin=0.1).outcome == "suggested"
-    assert decide(Ranking([], 0.9), 0.6, 0.4, 3, decline_margin=0.0).outcome == "declined"
+    assert decide(Ranking(hits, 0.65), DecisionRules(0.6, 0.4, 3, decline_margin=0.0)).outcome == "answered"
+    assert decide(Ranking(hits, 0.65), DecisionRules(0.6, 0.4, 3, decline_margin=0.1)).outcome == "suggested"
+    assert decide(Ranking([], 0.9), DecisionRules(0.6, 0.4, 3, decline_margin=0.0)).outcome == "declined"
 
 
 def test_loading_examples(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from faq_service.retrieval.index import EntryDoc, FusionWeights, Hit, RetrievalIndex, Unit
 from faq_service.retrieval.lexical import LexicalIndex
-from faq_service.retrieval.service import Ranking, decide
+from faq_service.retrieval.decision import DecisionRules, Ranking, decide
 
 
 class BagOfWordsEncoder:
@@ -35,11 +35,11 @@ def _hit(faq_id, score):
 
 def test_thresholds_answer_suggest_decline():
     hits = [_hit(1, 0.9), _hit(2, 0.5), _hit(3, 0.45), _hit(4, 0.41), _hit(5, 0.2)]
-    assert decide(Ranking(hits), 0.6, 0.4, 3).outcome == "answered"
-    d = decide(Ranking([_hit(1, 0.55)] + hits[1:]), 0.6, 0.4, 3)
+    assert decide(Ranking(hits), DecisionRules(0.6, 0.4, 3)).outcome == "answered"
+    d = decide(Ranking([_hit(1, 0.55)] + hits[1:]), DecisionRules(0.6, 0.4, 3))
     assert d.outcome == "suggested" and [h.faq_id for h in d.suggestions] == [1, 2, 3]
-    assert decide(Ranking([_hit(1, 0.3)]), 0.6, 0.4, 3).outcome == "declined"
-    assert decide(Ranking([]), 0.6, 0.4, 3).outcome == "declined"
+    assert decide(Ranking([_hit(1, 0.3)]), DecisionRules(0.6, 0.4, 3)).outcome == "declined"
+    assert decide(Ranking([]), DecisionRules(0.6, 0.4, 3)).outcome == "declined"
 
 
 def test_fusion_weights_by_language_and_calibration():

@@ -7,7 +7,7 @@ from faq_service.core.db import Database
 from faq_service.retrieval.index import Hit, RetrievalIndex, Unit
 from faq_service.retrieval.passages import (PassageDoc, PassageHit, PassageIndex, answer_from_document,
                                             highlights, sentence_spans)
-from faq_service.retrieval.service import Decision, Ranking, decide_with_documents
+from faq_service.retrieval.decision import Decision, DecisionRules, Ranking, decide_with_documents
 from tests.unit.test_declines import WEIGHTS
 from tests.unit.test_fusion import BagOfWordsEncoder
 
@@ -87,11 +87,15 @@ def test_decision_keeps_the_entries_hits_and_names_the_passage():
     entry = Hit(7, 0.3, 0.3, 0.0, Unit(7, "en", "question", "q"))
     passage = PassageHit(_passage(1, "x"), 0.8)
     ranking = Ranking([entry], 0.1, passage=passage)
-    decision = decide_with_documents(ranking, Decision("suggested", [entry], [entry]), 0.5, 0.1, -0.05)
+    decision = decide_with_documents(ranking, Decision("suggested", [entry], [entry]),
+                                     DecisionRules(1.0, 1.0, document_threshold=0.5, document_margin=0.1,
+                                                   decline_margin=-0.05))
     assert decision.outcome == "answered_from_document" and decision.passage is passage
     assert decision.suggestions == [] and decision.hits == [entry]
     declined = Decision("declined", [entry])
-    assert decide_with_documents(Ranking([entry], 0.1, passage=None), declined, 0.5, 0.1) is declined
+    no_passage = Ranking([entry], 0.1, passage=None)
+    assert decide_with_documents(no_passage, declined, DecisionRules(1.0, 1.0, document_threshold=0.5,
+                                                                     document_margin=0.1)) is declined
 
 
 def test_highlights_are_the_sentences_sharing_most_of_the_question():

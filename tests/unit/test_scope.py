@@ -12,7 +12,7 @@ from faq_service.faqs.models import FaqEntry
 from faq_service.retrieval.details import asked_details, asks_for_number, missing_detail
 from faq_service.retrieval.index import EntryDoc, Hit, Unit
 from faq_service.retrieval.scope import implied_scope, organisations_in, scope_gap, years_in
-from faq_service.retrieval.service import Ranking, decide
+from faq_service.retrieval.decision import DecisionRules, Ranking, decide
 
 CASES = yaml.safe_load((Path(__file__).parents[1] / "cases" / "years.yml").read_text(encoding="utf-8"))
 ITA = {"fiscal_years": [2562, 2563], "figure": {"th": "คะแนน ITA", "en": "ITA score"}, "organisation": "TCEB"}
@@ -77,9 +77,9 @@ def _hit(score: float) -> Hit:
 
 def test_decide_makes_an_answer_with_a_gap_partial_and_leaves_the_rest():
     gap = scope_gap("ITA score 2022", ITA)
-    assert decide(Ranking([_hit(0.9)], 0.0, gap), 0.6, 0.4, 3).outcome == "partial"
-    assert decide(Ranking([_hit(0.9)], 0.0, None), 0.6, 0.4, 3).outcome == "answered"
-    assert decide(Ranking([_hit(0.5)], 0.0, gap), 0.6, 0.4, 3).outcome == "suggested"
+    assert decide(Ranking([_hit(0.9)], 0.0, gap), DecisionRules(0.6, 0.4, 3)).outcome == "partial"
+    assert decide(Ranking([_hit(0.9)], 0.0, None), DecisionRules(0.6, 0.4, 3)).outcome == "answered"
+    assert decide(Ranking([_hit(0.5)], 0.0, gap), DecisionRules(0.6, 0.4, 3)).outcome == "suggested"
 
 
 ENTRY_YAML = """
@@ -156,8 +156,8 @@ def test_an_entry_without_a_number_does_not_answer_a_question_asking_for_one():
     assert missing_detail("how many points did TCEB score", figures) is None
     assert missing_detail("what is TCEB", words) is None
     ranking = Ranking([_hit(0.9)], 0.0, None, missing_detail="number")
-    assert decide(ranking, 0.6, 0.4, 3).outcome == "suggested"
-    assert decide(ranking, 0.6, 0.4, 3, check_answer_type=False).outcome == "answered"
+    assert decide(ranking, DecisionRules(0.6, 0.4, 3)).outcome == "suggested"
+    assert decide(ranking, DecisionRules(0.6, 0.4, 3, check_answer_type=False)).outcome == "answered"
 
 
 CONTACT = EntryDoc(3, 1, {"en": "What is TCEB's e-mail address?", "th": "อีเมล ทีเส็บ"}, {"en": ["tceb email"]},
