@@ -42,24 +42,32 @@ def _set_of(item: Item) -> str:
     return item.id.rsplit("-", 1)[0]
 
 
-def _row(item: Item, ranking, keys: dict[int, str], settings: Settings, min_confidence: float) -> dict:
-    rules = replace(DecisionRules.of(settings), min_confidence_th=min_confidence, min_confidence_en=min_confidence)
+def _row(item: Item, ranking, keys: dict[int, str], rules: DecisionRules) -> dict:
     return outcome_row(item, decide(ranking, rules), keys)
 
 
-def _table(title: str, groups: dict[str, list[tuple[Item, object]]], keys, settings, thresholds) -> Table:
+def _variants(settings: Settings, thresholds: list[float], sure: list[float]) -> dict[str, DecisionRules]:
+    """The rules compared: one minimum for both languages, then the settings' minima with an answer
+    below the answer threshold when the model is at least this sure."""
+    shipped = DecisionRules.of(settings)
+    variants = {f"min {t:.2f}": replace(shipped, min_confidence_th=t, min_confidence_en=t) for t in thresholds}
+    variants |= {f"settings, sure {s:.2f}": replace(shipped, sure_confidence=s or None) for s in sure}
+    return variants
+
+
+def _table(title: str, groups: dict[str, list[tuple[Item, object]]], keys, variants) -> Table:
     table = Table(title=title)
-    for column in ("set", "lang", "threshold", "correct", "one click", "oos not answered", "wrong"):
+    for column in ("set", "lang", "rules", "correct", "one click", "oos not answered", "wrong"):
         table.add_column(column)
     for name, pairs in sorted(groups.items()):
         for lang in ("th", "en"):
             mine = [(i, r) for i, r in pairs if i.lang == lang]
             if not mine:
                 continue
-            for t in thresholds:
-                f = figures([_row(i, r, keys, settings, t) for i, r in mine])
+            for label, rules in variants.items():
+                f = figures([_row(i, r, keys, rules) for i, r in mine])
                 shares = [f["answered_correctly"], f["answered_or_one_click"], f["oos_not_answered"]]
-                table.add_row(name, lang, f"{t:.2f}", *("–" if v is None else f"{v:.3f}" for v in shares),
+                table.add_row(name, lang, label, *("–" if v is None else f"{v:.3f}" for v in shares),
                               f"{100 * f['wrong_answers_over_all']:.1f} %")
     return table
 
@@ -81,10 +89,12 @@ def _cost(model: ConfidenceModel, knowledge, items: list[Item], rankings) -> flo
 def main(out: Path = typer.Option(None, help="where to write the model (default: the settings' path)"),
          c: float = typer.Option(1.0, help="the logistic model's inverse regularisation"),
          thresholds: str = typer.Option("0,0.25,0.35,0.45", help="minimum confidences to show"),
+         sure: str = typer.Option("0", help="with the settings' minima: how sure the model must be to answer "
+                                            "below the answer threshold (0: never)"),
          summary: Path = typer.Option(None, help="also write the figures as JSON here")) -> None:
     settings = Settings()
     out = out or settings.answer_confidence_model
-    ts = [float(x) for x in thresholds.split(",")]
+    variants = _variants(settings, [float(x) for x in thresholds.split(",")], [float(x) for x in sure.split(",")])
     items = [i for i in load_items(sealed=False) if i.split == "tune"]
     regression = [Item(raw["id"], raw["q"], raw["lang"], tuple(raw.get("expected") or ()), "regression")
                   for name in REGRESSION for raw in yaml.safe_load((HELDOUT / name).read_text(encoding="utf-8"))]
@@ -105,7 +115,7 @@ def main(out: Path = typer.Option(None, help="where to write the model (default:
         for k in np.flatnonzero(sets == name):
             item, ranking = tuned[k]
             held_out[name].append((item, replace(ranking, confidence=model.probability(rows[k]))))
-    console.print(_table("tuning sets, each scored by a model fitted on the others", held_out, keys, settings, ts))
+    console.print(_table("tuning sets, each scored by a model fitted on the others", held_out, keys, variants))
 
     model = ConfidenceModel.fit(rows, right, c)
     unseen: dict[str, list] = defaultdict(list)
@@ -113,7 +123,7 @@ def main(out: Path = typer.Option(None, help="where to write the model (default:
         if item.split == "regression":
             p = model.probability(ranking.signals) if ranking.signals is not None else None
             unseen[_set_of(item)].append((item, replace(ranking, confidence=p)))
-    console.print(_table("regression sets, never fitted on", unseen, keys, settings, ts))
+    console.print(_table("regression sets, never fitted on", unseen, keys, variants))
     console.print(f"the check's cost: {_cost(model, knowledge, everything, rankings):.1f} µs a question "
                   "(signals and probability, best of 3; the entries' token sets are kept per entry version)")
     out.write_text(model.to_json(), encoding="utf-8")
@@ -123,8 +133,8 @@ def main(out: Path = typer.Option(None, help="where to write the model (default:
         for label, groups in (("left_out", held_out), ("regression", unseen)):
             pairs = [p for group in groups.values() for p in group]
             for lang in ("th", "en"):
-                pooled[f"{label}/{lang}"] = {f"{t:.2f}": figures([_row(i, r, keys, settings, t) for i, r in pairs
-                                                                  if i.lang == lang]) for t in ts}
+                pooled[f"{label}/{lang}"] = {name: figures([_row(i, r, keys, rules) for i, r in pairs
+                                                           if i.lang == lang]) for name, rules in variants.items()}
         summary.write_text(json.dumps(pooled, indent=1) + "\n", encoding="utf-8")
 
 

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
                                                  alias="THAMTOB_ANSWER_CONFIDENCE_MODEL")
     min_answer_confidence_th: float = Field(0.25, alias="THAMTOB_MIN_ANSWER_CONFIDENCE_TH")
     min_answer_confidence_en: float = Field(0.35, alias="THAMTOB_MIN_ANSWER_CONFIDENCE_EN")
+    # How sure the model must be for an entry between the suggest and the answer threshold to answer
+    # (0: never).
+    sure_answer_confidence: float = Field(0.6, alias="THAMTOB_SURE_ANSWER_CONFIDENCE")
     # Passages of imported documents (retrieval/passages.py): one answers only at or above its own
     # threshold, and instead of an entry that answers only when it scores more than the margin above it.
     # Tuned with bench/documents_eval.py (bench/documents/tune.yml; see docs/documents.md).

@@ -62,6 +62,10 @@ class DecisionRules:
     # back more often for the same share of wrong answers; docs/benchmarks.md).
     min_confidence_th: float = 0.0
     min_confidence_en: float = 0.0
+    # An entry between the suggest and the answer threshold answers when the model is at least this
+    # sure of it: chatty questions score low on every entry, and the lead and agreement of the signals
+    # tell more than the score alone. None: never.
+    sure_confidence: float | None = None
     document_threshold: float = 1.01  # above any score: no passage answers unless set
     document_margin: float = 0.0
 
@@ -69,7 +73,16 @@ class DecisionRules:
     def of(cls, settings) -> DecisionRules:
         return cls(settings.answer_threshold, settings.suggest_threshold, settings.max_suggestions,
                    settings.decline_margin, settings.answer_type_check, settings.min_answer_confidence_th,
-                   settings.min_answer_confidence_en, settings.document_threshold, settings.document_margin)
+                   settings.min_answer_confidence_en, settings.sure_answer_confidence or None,
+                   settings.document_threshold, settings.document_margin)
+
+    def high_enough(self, score: float, confidence: float | None) -> bool:
+        """Whether the best entry scores high enough to answer: above the answer threshold, or above the
+        suggest threshold with a model that sure of it."""
+        if score >= self.answer_threshold:
+            return True
+        return (self.sure_confidence is not None and confidence is not None and score >= self.suggest_threshold
+                and confidence >= self.sure_confidence)
 
     def min_confidence(self, lang: str) -> float:
         return self.min_confidence_th if lang == "th" else self.min_confidence_en
@@ -83,7 +96,8 @@ class DecisionRules:
 def decide(ranking: Ranking, rules: DecisionRules) -> Decision:
     """Above the answer threshold, and ahead of the closest decline example by the decline margin (when
     one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined. An answer whose entry's figures are for another year or
+    "did you mean" entries. None: declined. Between the suggest and the answer threshold, an entry the
+    confidence model is `sure_confidence` sure of answers too. An answer whose entry's figures are for another year or
     organisation than the question names is partial: the reply says what is known instead. With
     `check_answer_type`, a question asking for a kind of detail (a number, an e-mail address, a
     social-media page…) is not answered by an entry holding none. An answer the confidence model
@@ -91,7 +105,8 @@ def decide(ranking: Ranking, rules: DecisionRules) -> Decision:
     suggestions."""
     hits = ranking.hits
     unsure = False  # an answer held back by the confidence model
-    if hits and hits[0].score >= rules.answer_threshold and not (rules.check_answer_type and ranking.missing_detail):
+    if hits and rules.high_enough(hits[0].score, ranking.confidence) and not (rules.check_answer_type
+                                                                              and ranking.missing_detail):
         if rules.decline_margin is None or hits[0].score - ranking.decline >= rules.decline_margin:
             if ranking.gap:
                 return Decision("partial", hits, gap=ranking.gap)

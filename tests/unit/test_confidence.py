@@ -94,6 +94,19 @@ def test_the_minimum_is_the_question_languages():
     assert decide(Ranking(hits, confidence=0.2, lang="th"), RULES).outcome == "suggested"
 
 
+def test_a_sure_model_answers_between_the_suggest_and_the_answer_threshold():
+    hits = [_hit(1, 0.5, 0.5, 0.0, 0.5), _hit(2, 0.3, 0.3, 0.0, 0.2)]  # 0.5: between 0.4 and 0.6
+    sure = replace(RULES, sure_confidence=0.6)
+    assert decide(Ranking(hits, confidence=0.7), sure).outcome == "answered"
+    assert decide(Ranking(hits, confidence=0.5), sure).outcome == "suggested"
+    assert decide(Ranking(hits, confidence=None), sure).outcome == "suggested"
+    assert decide(Ranking(hits, confidence=0.9), RULES).outcome == "suggested"  # no such rule by default
+    below = [_hit(1, 0.35, 0.35, 0.0, 0.5)]  # under the suggest threshold: never
+    assert decide(Ranking(below, confidence=0.99), sure).outcome == "declined"
+    gap = ScopeGap(years=[], organisations=["TAT"], scope={"organisation": "TCEB"})
+    assert decide(Ranking(hits, gap=gap, confidence=0.7), sure).outcome == "partial"
+
+
 def test_a_passage_takes_an_unsure_answers_place_only_as_it_would_take_an_answers():
     entry = _hit(1, 0.6, 0.6, 0.0, 0.5)
     unsure = decide(Ranking([entry], confidence=0.1), replace(RULES, answer_threshold=0.5))
