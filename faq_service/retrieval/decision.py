@@ -94,15 +94,14 @@ class DecisionRules:
 
 
 def decide(ranking: Ranking, rules: DecisionRules) -> Decision:
-    """Above the answer threshold, and ahead of the closest decline example by the decline margin (when
-    one is set): answered. Otherwise, entries above the suggest threshold: up to `max_suggestions`
-    "did you mean" entries. None: declined. Between the suggest and the answer threshold, an entry the
-    confidence model is `sure_confidence` sure of answers too. An answer whose entry's figures are for another year or
-    organisation than the question names is partial: the reply says what is known instead. With
-    `check_answer_type`, a question asking for a kind of detail (a number, an e-mail address, a
-    social-media page…) is not answered by an entry holding none. An answer the confidence model
-    (retrieval/confidence.py) rates below the question language's minimum is offered among the
-    suggestions."""
+    """Above the answer threshold (or above the suggest threshold with a model `sure_confidence` sure of
+    it), and ahead of the closest decline example by the decline margin (when one is set): answered.
+    Otherwise, entries above the suggest threshold: up to `max_suggestions` "did you mean" entries.
+    None: declined. An answer whose entry's figures are for another year or organisation than the
+    question names is partial: the reply says what is known instead. With `check_answer_type`, a
+    question asking for a kind of detail (a number, an e-mail address, a social-media page…) is not
+    answered by an entry holding none. An answer the confidence model (retrieval/confidence.py) rates
+    below the question language's minimum is offered among the suggestions."""
     hits = ranking.hits
     unsure = False  # an answer held back by the confidence model
     if hits and rules.high_enough(hits[0].score, ranking.confidence) and not (rules.check_answer_type
