@@ -46,7 +46,8 @@ console = Console()
 TUNE_ONLY = ("visitor_tune.yml", "report_fresh.yml", "visitor_tune_2.yml", "visitor_sealed_3.yml",
              "visitor_sealed_4.yml", "visitor_sealed_5.yml", "visitor_sealed_6.yml",
              "visitor_sealed_7.yml", "visitor_sealed_8.yml", "visitor_sealed_9.yml",
-             "visitor_sealed_10.yml", "visitor_sealed_11.yml", "visitor_sealed_12.yml")
+             "visitor_sealed_10.yml", "visitor_sealed_11.yml", "visitor_sealed_12.yml",
+             "visitor_sealed_13.yml")
 # Sealed report sets, each written without reading bench/, data/faq/*.yml or data/retrieval/; never
 # tuned on, their questions never looked at: report_final.yml (session 3) and report_blind.yml
 # (session 5, visitors' style).
