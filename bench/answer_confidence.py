@@ -51,7 +51,7 @@ def _variants(settings: Settings, thresholds: list[float], sure: list[float]) ->
     below the answer threshold when the model is at least this sure."""
     shipped = DecisionRules.of(settings)
     variants = {f"min {t:.2f}": replace(shipped, min_confidence_th=t, min_confidence_en=t) for t in thresholds}
-    variants |= {f"settings, sure {s:.2f}": replace(shipped, sure_confidence=s or None) for s in sure}
+    variants |= {f"settings, sure {s:.2f}": replace(shipped, sure_confidence=s) for s in sure}
     return variants
 
 

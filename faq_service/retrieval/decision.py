@@ -64,8 +64,8 @@ class DecisionRules:
     min_confidence_en: float = 0.0
     # An entry between the suggest and the answer threshold answers when the model is at least this
     # sure of it: chatty questions score low on every entry, and the lead and agreement of the signals
-    # tell more than the score alone. None: never.
-    sure_confidence: float | None = None
+    # tell more than the score alone. 0: never (as the minima, 0 is no such check).
+    sure_confidence: float = 0.0
     document_threshold: float = 1.01  # above any score: no passage answers unless set
     document_margin: float = 0.0
 
@@ -73,7 +73,7 @@ class DecisionRules:
     def of(cls, settings) -> DecisionRules:
         return cls(settings.answer_threshold, settings.suggest_threshold, settings.max_suggestions,
                    settings.decline_margin, settings.answer_type_check, settings.min_answer_confidence_th,
-                   settings.min_answer_confidence_en, settings.sure_answer_confidence or None,
+                   settings.min_answer_confidence_en, settings.sure_answer_confidence,
                    settings.document_threshold, settings.document_margin)
 
     def high_enough(self, score: float, confidence: float | None) -> bool:
@@ -81,7 +81,7 @@ class DecisionRules:
         suggest threshold with a model that sure of it."""
         if score >= self.answer_threshold:
             return True
-        return (self.sure_confidence is not None and confidence is not None and score >= self.suggest_threshold
+        return (self.sure_confidence > 0 and confidence is not None and score >= self.suggest_threshold
                 and confidence >= self.sure_confidence)
 
     def min_confidence(self, lang: str) -> float:
